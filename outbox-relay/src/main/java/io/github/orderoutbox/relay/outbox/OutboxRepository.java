@@ -1,0 +1,223 @@
+package io.github.orderoutbox.relay.outbox;
+
+import io.github.orderoutbox.relay.lease.LeaseSnapshot;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Every statement the relay runs against the outbox table. Rows are always addressed by primary
+ * key, and every write is fenced: it only takes effect while this instance still holds the lease of
+ * the row's bucket under the epoch it claimed the row with.
+ */
+public class OutboxRepository {
+
+    /**
+     * The oldest publishable rows of the given buckets, in id order. A row is held back while an
+     * earlier row of its order failed and waits for a retry, or was parked, so a failed event is
+     * never overtaken by a later one of the same order. The partial index {@code outbox_unpublished}
+     * matches the first two conditions exactly; {@code outbox_held_orders} answers NOT EXISTS.
+     */
+    static final String CLAIM_BATCH = """
+            SELECT o.id, o.event_id, o.aggregate_type, o.aggregate_id, o.event_type, o.event_version,
+                   o.payload::text AS payload, o.headers::text AS headers, o.created_at, o.bucket, o.attempts
+              FROM outbox o
+             WHERE o.published_at IS NULL AND o.parked_at IS NULL
+               AND o.bucket = ANY (?)
+               AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
+               AND NOT EXISTS (
+                     SELECT 1 FROM outbox h
+                      WHERE h.aggregate_id = o.aggregate_id AND h.id < o.id
+                        AND h.published_at IS NULL AND (h.attempts > 0 OR h.parked_at IS NOT NULL))
+             ORDER BY o.id
+             LIMIT ?
+            """;
+
+    /** Joins the caller's leases (bucket, epoch) to the lease table: the fence of every write. */
+    private static final String FENCE = """
+              FROM outbox_relay_lease l
+              JOIN unnest(?::smallint[], ?::bigint[]) AS held(bucket, epoch)
+                ON held.bucket = l.bucket AND held.epoch = l.epoch
+            """;
+
+    static final String MARK_PUBLISHED = """
+            UPDATE outbox o
+               SET published_at = now()
+            """ + FENCE + """
+             WHERE o.id = ANY (?)
+               AND o.bucket = l.bucket AND l.owner = ? AND l.expires_at > now()
+               AND o.published_at IS NULL
+            """;
+
+    static final String RECORD_FAILURE = """
+            UPDATE outbox o
+               SET attempts = o.attempts + 1,
+                   last_error = ?,
+                   next_attempt_at = now() + ? * interval '1 millisecond',
+                   parked_at = CASE WHEN o.attempts + 1 >= ? THEN now() END
+            """ + FENCE + """
+             WHERE o.id = ?
+               AND o.bucket = l.bucket AND l.owner = ? AND l.expires_at > now()
+               AND o.published_at IS NULL
+            RETURNING o.parked_at IS NOT NULL AS parked
+            """;
+
+    /** Parks the rows of an order behind one that was just parked, so operators see the whole gap. */
+    static final String PARK_REST_OF_ORDER = """
+            UPDATE outbox
+               SET parked_at = now()
+             WHERE aggregate_id = ? AND id > ? AND published_at IS NULL AND parked_at IS NULL
+            """;
+
+    static final String UNPARK_ORDER = """
+            UPDATE outbox
+               SET parked_at = NULL, attempts = 0, next_attempt_at = NULL
+             WHERE aggregate_id = ? AND published_at IS NULL AND (parked_at IS NOT NULL OR attempts > 0)
+            """;
+
+    static final String STATS = """
+            SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL AND parked_at IS NULL) AS backlog,
+                   (SELECT created_at FROM outbox WHERE published_at IS NULL AND parked_at IS NULL
+                     ORDER BY id LIMIT 1) AS oldest,
+                   (SELECT count(*) FROM outbox WHERE published_at IS NULL AND parked_at IS NOT NULL) AS parked,
+                   (SELECT count(*) FROM outbox WHERE published_at IS NULL AND parked_at IS NULL
+                       AND attempts > 0) AS retrying,
+                   now() AS db_now
+            """;
+
+    static final String LIST_PARKED = """
+            SELECT id, event_id, aggregate_id, event_type, attempts, last_error, created_at, parked_at
+              FROM outbox
+             WHERE published_at IS NULL AND parked_at IS NOT NULL
+             ORDER BY id
+             LIMIT ?
+            """;
+
+    /**
+     * Published rows older than the cut-off. {@code created_at <= published_at}, so the first
+     * condition only narrows the search (through the BRIN index) without changing the answer.
+     */
+    static final String DELETE_RETAINED = """
+            DELETE FROM outbox
+             WHERE id IN (SELECT id FROM outbox
+                           WHERE created_at < ? AND published_at < ?
+                           LIMIT ?)
+            """;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    public OutboxRepository(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    public List<OutboxRow> claimBatch(short[] buckets, int limit) {
+        return jdbc.query(CLAIM_BATCH, ps -> {
+            ps.setObject(1, buckets);
+            ps.setInt(2, limit);
+        }, OutboxRepository::toRow);
+    }
+
+    /** Marks acknowledged rows published; returns how many the fence let through. */
+    public int markPublished(long[] ids, LeaseSnapshot leases) {
+        return jdbc.update(MARK_PUBLISHED, ps -> {
+            ps.setObject(1, leases.buckets());
+            ps.setObject(2, leases.epochs());
+            ps.setObject(3, ids);
+            ps.setString(4, leases.owner());
+        });
+    }
+
+    /**
+     * Records a failed attempt; parks the row, and the later rows of its order, when it was the last
+     * attempt allowed.
+     *
+     * @return what happened to the row
+     */
+    public FailureOutcome recordFailure(OutboxRow row, String error, Duration retryIn, int maxAttempts,
+                                        LeaseSnapshot leases) {
+        return transactions.execute(status -> {
+            List<Boolean> parked = jdbc.query(RECORD_FAILURE, ps -> {
+                ps.setObject(1, leases.buckets());
+                ps.setObject(2, leases.epochs());
+                ps.setString(3, truncate(error));
+                ps.setLong(4, retryIn.toMillis());
+                ps.setInt(5, maxAttempts);
+                ps.setLong(6, row.id());
+                ps.setString(7, leases.owner());
+            }, (rs, n) -> rs.getBoolean("parked"));
+            if (parked.isEmpty()) {
+                return FailureOutcome.FENCED;
+            }
+            if (!parked.get(0)) {
+                return FailureOutcome.RETRY_SCHEDULED;
+            }
+            jdbc.update(PARK_REST_OF_ORDER, row.aggregateId(), row.id());
+            return FailureOutcome.PARKED;
+        });
+    }
+
+    /** Releases the parked and retrying rows of one order for immediate publication; returns the count. */
+    public int unparkOrder(String aggregateId) {
+        return jdbc.update(UNPARK_ORDER, aggregateId);
+    }
+
+    public List<ParkedRow> listParked(int limit) {
+        return jdbc.query(LIST_PARKED, (rs, n) -> new ParkedRow(
+                rs.getLong("id"), rs.getObject("event_id", UUID.class), rs.getString("aggregate_id"),
+                rs.getString("event_type"), rs.getInt("attempts"), rs.getString("last_error"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("parked_at").toInstant()), limit);
+    }
+
+    public OutboxStats stats() {
+        return jdbc.queryForObject(STATS, (rs, n) -> {
+            Timestamp oldest = rs.getTimestamp("oldest");
+            Instant now = rs.getTimestamp("db_now").toInstant();
+            Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now);
+            return new OutboxStats(rs.getLong("backlog"), age.isNegative() ? Duration.ZERO : age,
+                    rs.getLong("parked"), rs.getLong("retrying"));
+        });
+    }
+
+    /** Deletes up to {@code limit} rows published before the cut-off; returns how many. */
+    public int deletePublishedBefore(Instant cutoff, int limit) {
+        Timestamp at = Timestamp.from(cutoff);
+        return jdbc.update(DELETE_RETAINED, at, at, limit);
+    }
+
+    private static OutboxRow toRow(ResultSet rs, int rowNum) throws SQLException {
+        return new OutboxRow(
+                rs.getLong("id"),
+                rs.getObject("event_id", UUID.class),
+                rs.getString("aggregate_type"),
+                rs.getString("aggregate_id"),
+                rs.getString("event_type"),
+                rs.getInt("event_version"),
+                rs.getString("payload"),
+                rs.getString("headers"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getShort("bucket"),
+                rs.getInt("attempts"));
+    }
+
+    private static String truncate(String error) {
+        return error.length() <= 2000 ? error : error.substring(0, 2000) + "…";
+    }
+
+    /** What recording a failure did. */
+    public enum FailureOutcome {
+        /** The row waits for its next attempt. */
+        RETRY_SCHEDULED,
+        /** The row used its last attempt; it and the rest of its order wait for an operator. */
+        PARKED,
+        /** The lease was lost meanwhile; the new holder will retry the row. */
+        FENCED
+    }
+}

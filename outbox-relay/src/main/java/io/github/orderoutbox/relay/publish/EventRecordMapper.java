@@ -1,0 +1,87 @@
+package io.github.orderoutbox.relay.publish;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.github.orderoutbox.model.EventHeaders;
+import io.github.orderoutbox.relay.outbox.OutboxRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Maps an outbox row to a Kafka record in the CloudEvents Kafka binding, binary mode: key is the
+ * order id, value the JSON payload, attributes {@code ce_*} headers, plus the row's own headers.
+ */
+public class EventRecordMapper {
+
+    /** Per-record bytes Kafka adds around key, value and headers (record and batch framing), rounded up. */
+    private static final int RECORD_OVERHEAD = 128;
+    private static final Set<String> RESERVED = Set.of(
+            EventHeaders.SPEC_VERSION, EventHeaders.ID, EventHeaders.TYPE, EventHeaders.SOURCE,
+            EventHeaders.SUBJECT, EventHeaders.TIME, EventHeaders.CONTENT_TYPE, EventHeaders.EVENT_VERSION,
+            EventHeaders.POSITION, EventHeaders.AGGREGATE_TYPE);
+    private static final byte[] SPEC_VERSION = EventHeaders.SPEC_VERSION_1_0.getBytes(UTF_8);
+    private static final byte[] APPLICATION_JSON = EventHeaders.APPLICATION_JSON.getBytes(UTF_8);
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final byte[] source;
+
+    public EventRecordMapper(String source) {
+        this.source = source.getBytes(UTF_8);
+    }
+
+    public ProducerRecord<byte[], byte[]> toRecord(OutboxRow row, String topic, int maxRecordBytes)
+            throws UnpublishableRowException {
+        List<Header> headers = new ArrayList<>(10);
+        headers.add(new RecordHeader(EventHeaders.SPEC_VERSION, SPEC_VERSION));
+        headers.add(new RecordHeader(EventHeaders.ID, row.eventId().toString().getBytes(UTF_8)));
+        headers.add(new RecordHeader(EventHeaders.TYPE, row.eventType().getBytes(UTF_8)));
+        headers.add(new RecordHeader(EventHeaders.SOURCE, source));
+        headers.add(new RecordHeader(EventHeaders.SUBJECT, row.aggregateId().getBytes(UTF_8)));
+        headers.add(new RecordHeader(EventHeaders.TIME, row.createdAt().toString().getBytes(UTF_8)));
+        headers.add(new RecordHeader(EventHeaders.CONTENT_TYPE, APPLICATION_JSON));
+        headers.add(new RecordHeader(EventHeaders.EVENT_VERSION, Integer.toString(row.eventVersion()).getBytes(UTF_8)));
+        headers.add(new RecordHeader(EventHeaders.POSITION, Long.toString(row.id()).getBytes(UTF_8)));
+        headers.add(new RecordHeader(EventHeaders.AGGREGATE_TYPE, row.aggregateType().getBytes(UTF_8)));
+        if (row.headersJson() != null) {
+            addRowHeaders(row, headers);
+        }
+        byte[] key = row.aggregateId().getBytes(UTF_8);
+        byte[] value = row.payload().getBytes(UTF_8);
+
+        int size = RECORD_OVERHEAD + key.length + value.length;
+        for (Header header : headers) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length) + 2;
+        }
+        if (size > maxRecordBytes) {
+            throw new UnpublishableRowException("record of about " + size + " bytes exceeds the " + maxRecordBytes
+                    + " bytes topic " + topic + " accepts");
+        }
+        return new ProducerRecord<>(topic, null, row.createdAt().toEpochMilli(), key, value, headers);
+    }
+
+    private void addRowHeaders(OutboxRow row, List<Header> headers) throws UnpublishableRowException {
+        JsonNode node;
+        try {
+            node = json.readTree(row.headersJson());
+        } catch (JacksonException e) {
+            throw new UnpublishableRowException("headers are not valid JSON: " + e.getOriginalMessage());
+        }
+        for (Map.Entry<String, JsonNode> header : node.properties()) {
+            String name = header.getKey();
+            if (RESERVED.contains(name)) {
+                throw new UnpublishableRowException("header " + name + " is set by the relay and cannot be given in outbox.headers");
+            }
+            JsonNode value = header.getValue();
+            String text = value.isNull() ? null : value.isString() ? value.asString() : value.toString();
+            headers.add(new RecordHeader(name, text == null ? null : text.getBytes(UTF_8)));
+        }
+    }
+}
