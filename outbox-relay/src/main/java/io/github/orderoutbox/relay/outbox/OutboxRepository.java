@@ -145,11 +145,11 @@ public class OutboxRepository {
                                         LeaseSnapshot leases) {
         return transactions.execute(status -> {
             List<Boolean> parked = jdbc.query(RECORD_FAILURE, ps -> {
-                ps.setObject(1, leases.buckets());
-                ps.setObject(2, leases.epochs());
-                ps.setString(3, truncate(error));
-                ps.setLong(4, retryIn.toMillis());
-                ps.setInt(5, maxAttempts);
+                ps.setString(1, truncate(error));
+                ps.setLong(2, retryIn.toMillis());
+                ps.setInt(3, maxAttempts);
+                ps.setObject(4, leases.buckets());
+                ps.setObject(5, leases.epochs());
                 ps.setLong(6, row.id());
                 ps.setString(7, leases.owner());
             }, (rs, n) -> rs.getBoolean("parked"));

@@ -1,0 +1,82 @@
+package io.github.orderoutbox.relay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.orderoutbox.testsupport.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A relay process killed with SIGKILL in the middle of its work, then a new one started: nothing is
+ * lost and each order's events still come out in commit order (the killed batch may be sent twice).
+ */
+class RelayCrashIT {
+
+    private static final Path LOGS = Path.of("target", "relay-logs");
+
+    private RelayFixture fixture;
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void relayKilledMidRunAndRestartedLosesNothingAndKeepsCommitOrder() throws Exception {
+        fixture = RelayFixture.createUnmigrated(TestServers.postgres(), TestServers.kafka());
+        // The first relay also applies the migrations, as a relay does by default.
+        Map<String, String> settings = Map.of("spring.flyway.enabled", "true", "relay.batch-size", "200");
+        Process first = fixture.startRelayProcess(settings, LOGS.resolve("crash-first.log"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> leasesHeld() == 256);
+        OrderWriter.createOrdersTable(fixture.jdbc);
+
+        OrderWriter writer = new OrderWriter(fixture.admin, 300);
+        CompletableFuture<Long> writing = CompletableFuture.supplyAsync(() -> {
+            try {
+                return writer.writeConcurrently(300, 20, 3, 500, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> published() > 1_000);
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no lease release, a batch in flight
+        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long publishedAtKill = published();
+
+        Process second = fixture.startRelayProcess(Map.of("relay.batch-size", "200"), LOGS.resolve("crash-second.log"));
+        long written = writing.get(3, TimeUnit.MINUTES);
+        assertThat(written).isEqualTo(6_000);
+        await().atMost(Duration.ofSeconds(90)).until(() -> published() == written);
+        assertThat(publishedAtKill).isLessThan(written);
+
+        var expected = ExpectedEvents.byOrder(fixture.jdbc);
+        var events = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, ExpectedEvents.total(expected),
+                Duration.ofSeconds(60));
+        assertThat(events.distinctEventIds()).hasSize((int) written);
+        int duplicates = CommitOrder.assertAllInCommitOrder(events.seqByOrder(), expected);
+        System.out.printf("relay crash: written=%d published_at_kill=%d duplicates=%d%n", written, publishedAtKill, duplicates);
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private long leasesHeld() {
+        try {
+            Long held = fixture.jdbc.queryForObject(
+                    "SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL AND expires_at > now()", Long.class);
+            return held == null ? 0 : held;
+        } catch (RuntimeException tablesNotYetCreated) {
+            return 0;
+        }
+    }
+
+    private long published() {
+        Long count = fixture.jdbc.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL", Long.class);
+        return count == null ? 0 : count;
+    }
+}
