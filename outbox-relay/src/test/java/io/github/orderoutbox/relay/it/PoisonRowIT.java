@@ -91,7 +91,8 @@ class PoisonRowIT {
         assertThat(refused.statusCode()).isEqualTo(401);
         HttpResponse<String> released = post(POISONED, "admin:operator-secret");
         assertThat(released.statusCode()).isEqualTo(200);
-        assertThat(released.body()).contains("\"rowsReleased\":3");
+        // seq 2 and 3 were parked; seq 4 arrived later and was only held behind them.
+        assertThat(released.body()).contains("\"rowsReleased\":2");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> unpublished(POISONED) == 0);
         var after = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, 4 + 50 * 6, Duration.ofSeconds(30));

@@ -1,0 +1,107 @@
+package io.github.orderoutbox.db;
+
+import static io.github.orderoutbox.db.MigrationsIT.assertGroupRolesHoldTheirRights;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.Test;
+
+import io.github.orderoutbox.testsupport.PostgresServer;
+import io.github.orderoutbox.testsupport.TestServers;
+
+/**
+ * Several databases of one cluster migrated at once, e.g. the relays of four tenants starting
+ * together. Flyway's lock is per database, so their V3 runs race to create the cluster-wide roles:
+ * each finds a role missing, one creates it, the others wait on the role name's unique index until
+ * the first commits. The test makes the race certain rather than lucky: it uses a server of its own
+ * (no roles yet, when test-support can start one), starts the four V3 runs together and holds each
+ * V3 transaction open for a while before its commit.
+ */
+class ConcurrentMigrationsIT {
+
+    private static final int DATABASES = 4;
+
+    @Test
+    void migratesSeveralDatabasesOfANewClusterAtTheSameTime() throws Exception {
+        try (PostgresServer server = TestServers.startDedicatedPostgres()) {
+            List<DataSource> databases = new ArrayList<>();
+            for (int i = 0; i < DATABASES; i++) {
+                databases.add(server.dataSource(server.createDatabase("concurrent")));
+            }
+            RaceOnRoles race = new RaceOnRoles(DATABASES);
+
+            ExecutorService executor = Executors.newFixedThreadPool(DATABASES);
+            try {
+                List<Callable<MigrateResult>> migrations = databases.stream()
+                        .<Callable<MigrateResult>>map(database -> () -> Migrations.apply(database, race))
+                        .toList();
+                for (Future<MigrateResult> result : executor.invokeAll(migrations, 2, TimeUnit.MINUTES)) {
+                    assertThat(result.get().success).isTrue();
+                }
+            } finally {
+                executor.shutdownNow();
+            }
+
+            for (DataSource database : databases) {
+                try (Connection connection = database.getConnection()) {
+                    assertGroupRolesHoldTheirRights(connection);
+                }
+            }
+        }
+    }
+
+    /** Starts every V3 at once, and keeps each V3 transaction open for a moment before it commits. */
+    private static final class RaceOnRoles implements Callback {
+
+        private final CyclicBarrier start;
+
+        RaceOnRoles(int parties) {
+            this.start = new CyclicBarrier(parties);
+        }
+
+        @Override
+        public boolean supports(Event event, Context context) {
+            return (event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE)
+                    && context.getMigrationInfo() != null
+                    && "3".equals(context.getMigrationInfo().getVersion().getVersion());
+        }
+
+        @Override
+        public boolean canHandleInTransaction(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public void handle(Event event, Context context) {
+            try {
+                if (event == Event.BEFORE_EACH_MIGRATE) {
+                    start.await(1, TimeUnit.MINUTES);
+                } else {
+                    Thread.sleep(500);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String getCallbackName() {
+            return "race-on-roles";
+        }
+    }
+}
