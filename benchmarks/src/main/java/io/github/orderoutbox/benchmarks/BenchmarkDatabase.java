@@ -1,0 +1,76 @@
+package io.github.orderoutbox.benchmarks;
+
+import io.github.orderoutbox.testsupport.KafkaServer;
+import io.github.orderoutbox.testsupport.PostgresServer;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** A fresh migrated database and a fresh topic for one scenario. */
+final class BenchmarkDatabase implements AutoCloseable {
+
+    static final int PARTITIONS = 12;
+
+    /**
+     * Realistic order events of about 400 bytes: an OrderPlaced-like payload with two lines.
+     * Rows of one order are inserted in id order, the orders interleaved.
+     */
+    static final String INSERT_BACKLOG = """
+            INSERT INTO outbox (event_id, aggregate_id, event_type, event_version, payload, headers)
+            SELECT gen_random_uuid(), 'order-' || (g % ?), 'OrderPlaced', 1,
+                   jsonb_build_object(
+                     'order_id', 'order-' || (g % ?), 'customer_id', 'customer-' || (g % 977), 'currency', 'EUR',
+                     'placed_at', '2026-11-28T08:15:30.123Z', 'total', '149.90',
+                     'items', jsonb_build_array(
+                        jsonb_build_object('sku', 'SKU-' || (g % 5000), 'quantity', 2, 'unit_price', '49.95', 'name', 'Espresso cups, set of two'),
+                        jsonb_build_object('sku', 'SKU-' || (g % 3000), 'quantity', 1, 'unit_price', '50.00', 'name', 'Milk frother'))),
+                   jsonb_build_object('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')
+              FROM generate_series(1, ?) AS g
+            """;
+
+    /** One event of the steady-load writer, shaped like the backlog's. */
+    static final String INSERT_ONE = """
+            INSERT INTO outbox (event_id, aggregate_id, event_type, event_version, payload, headers)
+            VALUES (?, ?, 'OrderPaid', 1,
+                    jsonb_build_object('order_id', ?::text, 'payment_id', 'pay-7f3e9a', 'amount', '149.90', 'currency', 'EUR',
+                                       'paid_at', '2026-11-28T08:15:30.123Z', 'method', 'card', 'card_last4', '4242',
+                                       'note', 'steady-load benchmark event, padded to a realistic size for an order event'),
+                    jsonb_build_object('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'))
+            """;
+
+    final PostgresServer postgres;
+    final KafkaServer kafka;
+    final String database;
+    final String topic;
+    final DataSource dataSource;
+    final JdbcTemplate jdbc;
+
+    private BenchmarkDatabase(PostgresServer postgres, KafkaServer kafka, String name) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.database = postgres.createDatabase("bench_" + name);
+        this.topic = "orders.events.bench-" + name + "-" + System.currentTimeMillis();
+        this.dataSource = postgres.dataSource(database);
+        this.jdbc = new JdbcTemplate(dataSource);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        jdbc.execute("CREATE TABLE shop_order (id text PRIMARY KEY, version int NOT NULL DEFAULT 0)");
+        kafka.createTopic(topic, PARTITIONS);
+    }
+
+    static BenchmarkDatabase create(PostgresServer postgres, KafkaServer kafka, String name) {
+        return new BenchmarkDatabase(postgres, kafka, name);
+    }
+
+    void insertBacklog(int rows, int orders) {
+        jdbc.update(INSERT_BACKLOG, orders, orders, rows);
+    }
+
+    String jdbcUrl() {
+        return postgres.jdbcUrl(database);
+    }
+
+    @Override
+    public void close() {
+        // The dedicated servers of a run are thrown away with it.
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.orderoutbox.benchmarks;
+
+import io.github.orderoutbox.testsupport.KafkaServer;
+import io.github.orderoutbox.testsupport.PostgresServer;
+import io.github.orderoutbox.testsupport.TestServers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The relay's benchmark, one command, one run, every figure beside its baseline:
+ *
+ * <ul>
+ *   <li><b>floor</b>: the Kafka producer alone sending the same records (idempotent, acks=all);</li>
+ *   <li><b>bare poller</b>: a batch poller without any of the relay's guarantees (no leases, no
+ *       per-order failure handling, no fencing), the same batch size;</li>
+ *   <li><b>relay drain</b>: the relay jar, as its own process, draining a backlog of realistic order events;</li>
+ *   <li><b>relay latency</b>: writer commit to a Kafka consumer seeing the event, at a steady rate, in an HdrHistogram.</li>
+ * </ul>
+ *
+ * Postgres (embedded binaries) and Kafka (KRaft broker JVM) run as separate processes on this machine.
+ * Results go to {@code benchmarks/results/relay-<time>.md} and {@code relay-latest.md}.
+ *
+ * <p>Arguments (all optional): {@code rows=200000 orders=10000 rate=1000 seconds=30 warmup=5
+ * instances=1 batch=2000 workers=2}.
+ */
+public final class RelayBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of(
+                "rows", "200000", "orders", "10000", "rate", "1000", "seconds", "30", "warmup", "5",
+                "instances", "1", "batch", "2000", "workers", "2"));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            options.put(kv[0], kv[1]);
+        }
+        int rows = Integer.parseInt(options.get("rows"));
+        int orders = Integer.parseInt(options.get("orders"));
+        int rate = Integer.parseInt(options.get("rate"));
+        int seconds = Integer.parseInt(options.get("seconds"));
+        int warmup = Integer.parseInt(options.get("warmup"));
+        int instances = Integer.parseInt(options.get("instances"));
+        Path root = Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize();
+        Path relayJar = RelayProcess.findJar(root);
+
+        List<String> report = new ArrayList<>();
+        report.add("# Relay benchmark, " + Instant.now());
+        report.add("");
+        report.add("Machine: " + Machine.describe());
+        report.add("Settings: " + options);
+        report.add("");
+
+        try (PostgresServer postgres = TestServers.startDedicatedPostgres();
+             KafkaServer kafka = TestServers.startDedicatedKafka()) {
+            report.add("Servers: Postgres " + postgres.source() + " on port " + postgres.port() + ", Kafka " + kafka.source()
+                    + " at " + kafka.bootstrapServers() + "; every process on this machine.");
+            report.add("");
+            Map<String, String> relaySettings = Map.of(
+                    "relay.batch-size", options.get("batch"),
+                    "relay.workers", options.get("workers"));
+
+            report.add("## Drain of a " + rows + "-row backlog (" + orders + " orders, about 400-byte events)");
+            report.add("");
+            report.add("| run | events/s | seconds | relay CPU s per 1,000 events |");
+            report.add("|---|---:|---:|---:|");
+
+            DrainResult floor = ProducerFloor.run(kafka, rows, orders);
+            report.add(floor.row("Kafka producer alone (floor)"));
+            System.out.println(floor);
+
+            DrainResult bare;
+            try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "bare")) {
+                db.insertBacklog(rows, orders);
+                bare = BarePoller.drain(db, Integer.parseInt(options.get("batch")));
+                report.add(bare.row("bare batch poller, no guarantees (baseline)"));
+                System.out.println(bare);
+            }
+
+            DrainResult relay;
+            try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "drain")) {
+                relay = RelayDrain.run(db, relayJar, relaySettings, instances, rows, orders);
+                report.add(relay.row("outbox-relay, " + instances + " instance(s), all guarantees"));
+                System.out.println(relay);
+            }
+            report.add("");
+            report.add(String.format("Relay drain: %.0f events/s = %.0f %% of the producer floor, %.2fx the bare poller.",
+                    relay.eventsPerSecond(), 100 * relay.eventsPerSecond() / floor.eventsPerSecond(),
+                    relay.eventsPerSecond() / bare.eventsPerSecond()));
+            report.add("");
+
+            try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "latency")) {
+                LatencyResult latency = SteadyLatency.run(db, relayJar, relaySettings, rate, Duration.ofSeconds(warmup),
+                        Duration.ofSeconds(seconds));
+                report.add("## Commit-to-consume latency at " + rate + " events/s for " + seconds + " s (after " + warmup + " s warm-up)");
+                report.add("");
+                report.add(LatencyResult.HEADER);
+                report.add(LatencyResult.SEPARATOR);
+                report.add(latency.row("outbox-relay"));
+                System.out.println(latency);
+            }
+        }
+        write(root, report);
+    }
+
+    private static void write(Path root, List<String> report) throws IOException {
+        Path dir = root.resolve("benchmarks").resolve("results");
+        Files.createDirectories(dir);
+        String text = String.join("\n", report) + "\n";
+        String stamp = Instant.now().toString().replace(":", "").replace(".", "");
+        Files.writeString(dir.resolve("relay-" + stamp + ".md"), text);
+        Files.writeString(dir.resolve("relay-latest.md"), text);
+        System.out.println(text);
+    }
+
+    private RelayBenchmark() {
+    }
+}

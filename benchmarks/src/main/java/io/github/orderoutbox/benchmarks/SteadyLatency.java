@@ -1,0 +1,130 @@
+package io.github.orderoutbox.benchmarks;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Steady load: writers commit events at a fixed rate, each in a transaction that locks its order
+ * first (the writer contract); a Kafka consumer records, per event, the time from just before the
+ * writer's COMMIT to the moment the record is received. Measuring from before the commit counts the
+ * commit itself, so the figure errs on the slow side.
+ */
+final class SteadyLatency {
+
+    private static final int WRITERS = 4;
+    private static final int ORDERS = 2_000;
+
+    private SteadyLatency() {
+    }
+
+    static LatencyResult run(BenchmarkDatabase db, Path jar, Map<String, String> settings, int rate, Duration warmup,
+                             Duration measured) throws Exception {
+        try (RelayProcess relay = RelayProcess.start(jar, db, settings, Path.of("benchmarks", "results", "logs", "latency.log"))) {
+            relay.awaitReady(Duration.ofSeconds(120));
+            Map<String, Long> committing = new ConcurrentHashMap<>();
+            Histogram histogram = new Histogram(Duration.ofSeconds(60).toNanos() / 1000, 3);
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong recording = new AtomicLong(Long.MAX_VALUE); // nanoTime from which latencies count
+
+            Thread consumer = new Thread(() -> consume(db, committing, histogram, running, recording), "latency-consumer");
+            consumer.start();
+            Thread.sleep(2_000); // consumer assigned and at the end of the topic
+
+            TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource));
+            long periodNanos = 1_000_000_000L / rate;
+            long total = (warmup.toSeconds() + measured.toSeconds()) * rate;
+            AtomicLong next = new AtomicLong();
+            long start = System.nanoTime();
+            recording.set(start + warmup.toNanos());
+            ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+            List<Future<?>> done = new java.util.ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                done.add(writers.submit(() -> {
+                    for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                        long due = start + i * periodNanos;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        write(db, transactions, "order-" + (i % ORDERS), committing);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+            double achieved = total / ((System.nanoTime() - start) / 1e9);
+            writers.shutdown();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!committing.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            running.set(false);
+            consumer.join();
+            if (!committing.isEmpty()) {
+                throw new IllegalStateException(committing.size() + " events never reached the consumer");
+            }
+            synchronized (histogram) {
+                return new LatencyResult("relay latency", histogram.getTotalCount(), achieved, histogram.copy());
+            }
+        }
+    }
+
+    private static void write(BenchmarkDatabase db, TransactionTemplate transactions, String orderId, Map<String, Long> committing) {
+        String eventId = UUID.randomUUID().toString();
+        transactions.executeWithoutResult(status -> {
+            db.jdbc.update("INSERT INTO shop_order (id) VALUES (?) ON CONFLICT (id) DO NOTHING", orderId);
+            db.jdbc.update("UPDATE shop_order SET version = version + 1 WHERE id = ?", orderId);
+            db.jdbc.update(BenchmarkDatabase.INSERT_ONE, UUID.fromString(eventId), orderId, orderId);
+            committing.put(eventId, System.nanoTime()); // just before COMMIT: the latency includes the commit
+        });
+    }
+
+    private static void consume(BenchmarkDatabase db, Map<String, Long> committing, Histogram histogram, AtomicBoolean running,
+                                AtomicLong recordingFrom) {
+        Map<String, Object> config = Map.of(
+                "bootstrap.servers", db.kafka.bootstrapServers(),
+                "key.deserializer", ByteArrayDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName(),
+                "fetch.min.bytes", 1,
+                "fetch.max.wait.ms", 100);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(db.topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            while (running.get()) {
+                for (var record : consumer.poll(Duration.ofMillis(50))) {
+                    long received = System.nanoTime();
+                    String id = new String(record.headers().lastHeader("ce_id").value(), UTF_8);
+                    Long committed = committing.remove(id);
+                    if (committed != null && committed >= recordingFrom.get()) {
+                        synchronized (histogram) {
+                            histogram.recordValue(Math.max(0, (received - committed) / 1000));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.orderoutbox.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/** The admin requests that the Kafka servers need: probing the cluster and creating topics. */
+final class KafkaAdminCalls {
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+
+    private KafkaAdminCalls() {
+    }
+
+    /**
+     * Tries a plain TCP connection first: an admin client would wait its whole timeout for a
+     * broker that is not listening yet, and report every refused connection on the way.
+     */
+    static boolean describesCluster(String bootstrapServers) {
+        if (!acceptsConnections(bootstrapServers.split(",")[0].trim())) {
+            return false;
+        }
+        try (Admin admin = admin(bootstrapServers, PROBE_TIMEOUT)) {
+            return !admin.describeCluster().nodes().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).isEmpty();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean acceptsConnections(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(hostAndPort.substring(0, colon),
+                    Integer.parseInt(hostAndPort.substring(colon + 1))), 1_000);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    static void createTopic(String bootstrapServers, String name, int partitions) {
+        try (Admin admin = admin(bootstrapServers, TOPIC_TIMEOUT)) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, name, partitions);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create topic " + name + " on " + bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    /**
+     * The controller acknowledges a new topic before the broker has taken leadership of its
+     * partitions; a producer that comes first would wait for metadata, so we wait here instead.
+     */
+    private static void awaitLeaders(Admin admin, String name, int partitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            TopicDescription description = admin.describeTopics(List.of(name))
+                    .allTopicNames()
+                    .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(name);
+            List<TopicPartitionInfo> led = description.partitions().stream()
+                    .filter(partition -> partition.leader() != null && !partition.leader().isEmpty())
+                    .toList();
+            if (led.size() == partitions) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new TimeoutException("partitions of " + name + " got no leader within " + TOPIC_TIMEOUT);
+    }
+
+    private static Admin admin(String bootstrapServers, Duration timeout) {
+        int millis = (int) timeout.toMillis();
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
+                AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(millis, 1_000),
+                AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(millis, 1_000)));
+    }
+}

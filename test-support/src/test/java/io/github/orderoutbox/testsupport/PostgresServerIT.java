@@ -1,0 +1,84 @@
+package io.github.orderoutbox.testsupport;
+
+import static io.github.orderoutbox.testsupport.ServerAssumptions.assumeStoppable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+class PostgresServerIT {
+
+    private static final String CREATE_NOTES = """
+            CREATE TABLE note (id int PRIMARY KEY, body text NOT NULL)
+            """;
+    private static final String INSERT_NOTE = """
+            INSERT INTO note (id, body) VALUES (?, ?)
+            """;
+    private static final String NOTE_BODIES = """
+            SELECT body FROM note ORDER BY id
+            """;
+
+    @Test
+    void createsDatabasesThatKeepWhatIsWritten() throws SQLException {
+        PostgresServer postgres = TestServers.postgres();
+
+        String first = postgres.createDatabase("round-trip");
+        String second = postgres.createDatabase("round-trip");
+        execute(postgres.dataSource(first), CREATE_NOTES);
+        execute(postgres.dataSource(first), INSERT_NOTE, 1, "hello");
+
+        assertThat(first).isNotEqualTo(second).startsWith("round_trip_");
+        assertThat(noteBodies(postgres.dataSource(first))).containsExactly("hello");
+        assertThat(postgres.jdbcUrl(first)).startsWith("jdbc:postgresql://").endsWith("/" + first);
+    }
+
+    @Test
+    void comesBackWithItsDataAfterBeingKilledOrStopped() throws SQLException {
+        try (PostgresServer postgres = TestServers.startDedicatedPostgres()) {
+            assumeStoppable(postgres);
+            String database = postgres.createDatabase("fault");
+            DataSource dataSource = postgres.dataSource(database);
+            execute(dataSource, CREATE_NOTES);
+            execute(dataSource, INSERT_NOTE, 1, "before kill");
+
+            postgres.kill();
+            assertThat(postgres.isAnswering()).isFalse();
+            postgres.start();
+            execute(dataSource, INSERT_NOTE, 2, "before stop");
+
+            postgres.stop();
+            assertThat(postgres.isAnswering()).isFalse();
+            postgres.start();
+
+            assertThat(noteBodies(dataSource)).containsExactly("before kill", "before stop");
+        }
+    }
+
+    private static void execute(DataSource dataSource, String sql, Object... parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.execute();
+        }
+    }
+
+    private static List<String> noteBodies(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(NOTE_BODIES);
+                ResultSet rows = statement.executeQuery()) {
+            List<String> bodies = new ArrayList<>();
+            while (rows.next()) {
+                bodies.add(rows.getString(1));
+            }
+            return bodies;
+        }
+    }
+}
