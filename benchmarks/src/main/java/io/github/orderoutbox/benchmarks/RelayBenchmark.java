@@ -36,6 +36,7 @@ public final class RelayBenchmark {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "rows", "200000", "orders", "10000", "rate", "1000", "seconds", "30", "warmup", "5",
                 "instances", "1", "batch", "2000", "workers", "2"));
+        options.put("scenarios", "floor,bare,drain,latency");
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             options.put(kv[0], kv[1]);
@@ -46,6 +47,7 @@ public final class RelayBenchmark {
         int seconds = Integer.parseInt(options.get("seconds"));
         int warmup = Integer.parseInt(options.get("warmup"));
         int instances = Integer.parseInt(options.get("instances"));
+        List<String> scenarios = List.of(options.get("scenarios").split(","));
         Path root = Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize();
         Path relayJar = RelayProcess.findJar(root);
 
@@ -61,40 +63,54 @@ public final class RelayBenchmark {
             report.add("Servers: Postgres " + postgres.source() + " on port " + postgres.port() + ", Kafka " + kafka.source()
                     + " at " + kafka.bootstrapServers() + "; every process on this machine.");
             report.add("");
-            Map<String, String> relaySettings = Map.of(
+            Map<String, String> relaySettings = new LinkedHashMap<>(Map.of(
                     "relay.batch-size", options.get("batch"),
-                    "relay.workers", options.get("workers"));
+                    "relay.workers", options.get("workers")));
+            options.forEach((key, value) -> {
+                if (key.startsWith("relay.")) {
+                    relaySettings.put(key, value); // any relay setting can be tried from the command line
+                }
+            });
 
             report.add("## Drain of a " + rows + "-row backlog (" + orders + " orders, about 400-byte events)");
             report.add("");
             report.add("| run | events/s | seconds | relay CPU s per 1,000 events |");
             report.add("|---|---:|---:|---:|");
 
-            DrainResult floor = ProducerFloor.run(kafka, rows, orders);
-            report.add(floor.row("Kafka producer alone (floor)"));
-            System.out.println(floor);
-
-            DrainResult bare;
-            try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "bare")) {
-                db.insertBacklog(rows, orders);
-                bare = BarePoller.drain(db, Integer.parseInt(options.get("batch")));
-                report.add(bare.row("bare batch poller, no guarantees (baseline)"));
-                System.out.println(bare);
+            DrainResult floor = null;
+            if (scenarios.contains("floor")) {
+                floor = ProducerFloor.run(kafka, rows, orders);
+                report.add(floor.row("Kafka producer alone (floor)"));
+                System.out.println(floor);
             }
 
-            DrainResult relay;
-            try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "drain")) {
-                relay = RelayDrain.run(db, relayJar, relaySettings, instances, rows, orders);
-                report.add(relay.row("outbox-relay, " + instances + " instance(s), all guarantees"));
-                System.out.println(relay);
+            DrainResult bare = null;
+            if (scenarios.contains("bare")) {
+                try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "bare")) {
+                    db.insertBacklog(rows, orders);
+                    bare = BarePoller.drain(db, Integer.parseInt(options.get("batch")));
+                    report.add(bare.row("bare batch poller, no guarantees (baseline)"));
+                    System.out.println(bare);
+                }
             }
-            report.add("");
-            report.add(String.format("Relay drain: %.0f events/s = %.0f %% of the producer floor, %.2fx the bare poller.",
-                    relay.eventsPerSecond(), 100 * relay.eventsPerSecond() / floor.eventsPerSecond(),
-                    relay.eventsPerSecond() / bare.eventsPerSecond()));
-            report.add("");
 
-            try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "latency")) {
+            if (scenarios.contains("drain")) {
+                DrainResult relay;
+                try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "drain")) {
+                    relay = RelayDrain.run(db, relayJar, relaySettings, instances, rows, orders);
+                    report.add(relay.row("outbox-relay, " + instances + " instance(s), all guarantees"));
+                    System.out.println(relay);
+                }
+                report.add("");
+                if (floor != null && bare != null) {
+                    report.add(String.format("Relay drain: %.0f events/s = %.0f %% of the producer floor, %.2fx the bare poller.",
+                            relay.eventsPerSecond(), 100 * relay.eventsPerSecond() / floor.eventsPerSecond(),
+                            relay.eventsPerSecond() / bare.eventsPerSecond()));
+                    report.add("");
+                }
+            }
+
+            if (scenarios.contains("latency")) try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "latency")) {
                 LatencyResult latency = SteadyLatency.run(db, relayJar, relaySettings, rate, Duration.ofSeconds(warmup),
                         Duration.ofSeconds(seconds));
                 report.add("## Commit-to-consume latency at " + rate + " events/s for " + seconds + " s (after " + warmup + " s warm-up)");

@@ -41,7 +41,12 @@ final class RelayProcess implements AutoCloseable {
     static RelayProcess start(Path jar, BenchmarkDatabase db, Map<String, String> settings, Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        String profile = System.getProperty("benchmark.jfr");
+        if (profile != null) {
+            command.add("-XX:StartFlightRecording=filename=" + log.resolveSibling(log.getFileName() + ".jfr") + ",settings=profile");
+        }
+        command.addAll(List.of("-jar", jar.toString(),
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.postgres.adminUser(),
                 "--spring.datasource.password=" + db.postgres.adminPassword(),
@@ -64,7 +69,7 @@ final class RelayProcess implements AutoCloseable {
                 throw new IllegalStateException("relay exited with " + process.exitValue());
             }
             try {
-                if (metric(LEASES) > 0) {
+                if (metric(LEASES, "?includedNames=relay_leases_held") > 0) {
                     return;
                 }
             } catch (IOException notYetListening) {
@@ -75,16 +80,53 @@ final class RelayProcess implements AutoCloseable {
         throw new IllegalStateException("relay not ready within " + timeout);
     }
 
+    /** Events published so far; asks for that one series only, so frequent polling costs the relay little. */
     double published() throws IOException, InterruptedException {
-        return metric(PUBLISHED);
+        return metric(PUBLISHED, "?includedNames=relay_events_published");
     }
 
-    private double metric(Pattern pattern) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(2)).build();
-        String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    /** Milliseconds per cycle spent in each phase (claim, send, ack, mark), from the relay's own timers. */
+    String phases() throws IOException, InterruptedException {
+        String body = prometheus();
+        StringBuilder out = new StringBuilder();
+        for (String phase : new String[] {"claim", "send", "ack", "mark"}) {
+            double sum = value(body, "relay_cycle_phase_seconds_sum", phase);
+            double count = value(body, "relay_cycle_phase_seconds_count", phase);
+            out.append(String.format("%s %.1f ms, ", phase, count == 0 ? 0 : 1000 * sum / count));
+        }
+        double batches = value(body, "relay_batch_size_rows_count", null);
+        double rows = value(body, "relay_batch_size_rows_sum", null);
+        return out.append(String.format("%.0f cycles of %.0f rows on average", batches, batches == 0 ? 0 : rows / batches)).toString();
+    }
+
+    private static double value(String body, String name, String phase) {
+        Pattern pattern = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.eE+]+)$");
         Matcher m = pattern.matcher(body);
+        while (m.find()) {
+            if (phase == null || m.group(1).contains("phase=\"" + phase + "\"")) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return 0;
+    }
+
+    private String prometheus() throws IOException, InterruptedException {
+        return prometheus("");
+    }
+
+    private String prometheus(String query) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus" + query))
+                .timeout(Duration.ofSeconds(2)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private double metric(Pattern pattern, String query) throws IOException, InterruptedException {
+        Matcher m = pattern.matcher(prometheus(query));
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     Duration cpu() {

@@ -33,7 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryBackoffMin   first retry delay of a failed row (grows exponentially, with jitter)
  * @param retryBackoffMax   longest retry delay of a failed row
  * @param outageBackoffMax  longest pause of a worker while Kafka is unreachable
- * @param retention         how long published rows are kept before deletion
+ * @param retention         how long published rows are kept before deletion; zero deletes each row as it is
+ *                          published (cheapest for Postgres, but no history to inspect)
  * @param retentionInterval how often the deletion runs
  * @param retentionBatchSize rows deleted per statement, so deletion never holds long locks
  * @param statsInterval     how often backlog, age and parked gauges are refreshed
@@ -49,7 +50,7 @@ public record RelayProperties(
         @DefaultValue("12") @Min(1) int topicPartitions,
         @DefaultValue("-1") @Min(-1) short topicReplication,
         @DefaultValue("true") boolean createTopics,
-        @DefaultValue("2000") @Min(1) @Max(50_000) int batchSize,
+        @DefaultValue("5000") @Min(1) @Max(50_000) int batchSize,
         @DefaultValue("2") @Min(1) @Max(64) int workers,
         @DefaultValue("2ms") @NotNull Duration pollIntervalMin,
         @DefaultValue("250ms") @NotNull Duration pollIntervalMax,
@@ -81,6 +82,11 @@ public record RelayProperties(
     @AssertTrue(message = "relay.retry-backoff-min must be positive and not above relay.retry-backoff-max")
     boolean isRetryBackoffOrdered() {
         return !retryBackoffMin.isNegative() && !retryBackoffMin.isZero() && retryBackoffMin.compareTo(retryBackoffMax) <= 0;
+    }
+
+    @AssertTrue(message = "relay.retention must not be negative (zero deletes rows as they are published)")
+    boolean isRetentionValid() {
+        return !retention.isNegative();
     }
 
     @AssertTrue(message = "relay.topics must map every aggregate type to a non-blank topic")

@@ -2,6 +2,7 @@ package io.github.orderoutbox.relay.config;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -23,7 +24,9 @@ public class RelaySecurityConfiguration {
     static final String ADMIN_ROLE = "OUTBOX_ADMIN";
     private static final Logger log = LoggerFactory.getLogger(RelaySecurityConfiguration.class);
 
+    /** Only in a servlet web application: {@code --relay.migrate-only=true} runs without one, and has no HttpSecurity. */
     @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     SecurityFilterChain relaySecurity(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info").permitAll()

@@ -14,7 +14,8 @@ import java.util.function.IntSupplier;
  * The relay's meters. Prometheus names: {@code outbox_backlog_rows}, {@code outbox_oldest_unpublished_age_seconds},
  * {@code outbox_parked_rows}, {@code outbox_retrying_rows}, {@code relay_events_published_total} (rate = events/s),
  * {@code relay_commit_to_ack_seconds} (histogram), {@code relay_batch_size}, {@code relay_failures_total{kind}},
- * {@code relay_parked_total}, {@code relay_fenced_total}, {@code relay_leases_held}.
+ * {@code relay_parked_total}, {@code relay_fenced_total}, {@code relay_leases_held},
+ * {@code relay_cycle_phase_seconds{phase=claim|send|ack|mark}}.
  */
 public class RelayMetrics {
 
@@ -26,6 +27,10 @@ public class RelayMetrics {
     private final Counter parked;
     private final Counter fenced;
     private final Counter orderRisk;
+    private final Timer claimPhase;
+    private final Timer sendPhase;
+    private final Timer ackPhase;
+    private final Timer markPhase;
     private volatile OutboxStats stats = OutboxStats.EMPTY;
 
     public RelayMetrics(MeterRegistry registry, IntSupplier leasesHeld) {
@@ -47,6 +52,10 @@ public class RelayMetrics {
         orderRisk = Counter.builder("relay.order.violations")
                 .description("Events acknowledged although an earlier event of their order failed in the same batch; they are republished after it")
                 .register(registry);
+        claimPhase = phase(registry, "claim");
+        sendPhase = phase(registry, "send");
+        ackPhase = phase(registry, "ack");
+        markPhase = phase(registry, "mark");
         Gauge.builder("outbox.backlog", () -> stats.backlog()).baseUnit("rows")
                 .description("Rows waiting to be published").register(registry);
         Gauge.builder("outbox.oldest.unpublished.age", () -> stats.oldestAge().toNanos() / 1e9).baseUnit("seconds")
@@ -56,6 +65,20 @@ public class RelayMetrics {
         Gauge.builder("outbox.retrying", () -> stats.retryingRows()).baseUnit("rows")
                 .description("Rows waiting for a retry after a failure").register(registry);
         Gauge.builder("relay.leases.held", leasesHeld::getAsInt).description("Buckets this instance holds").register(registry);
+    }
+
+    private static Timer phase(MeterRegistry registry, String phase) {
+        return Timer.builder("relay.cycle.phase").tag("phase", phase)
+                .description("Time per cycle spent claiming rows, handing them to the producer, waiting for acknowledgements, marking them")
+                .register(registry);
+    }
+
+    /** Records the phases of one cycle from the {@link System#nanoTime()} at each boundary. */
+    public void cycle(long started, long claimed, long sent, long acknowledged, long marked) {
+        claimPhase.record(claimed - started, TimeUnit.NANOSECONDS);
+        sendPhase.record(sent - claimed, TimeUnit.NANOSECONDS);
+        ackPhase.record(acknowledged - sent, TimeUnit.NANOSECONDS);
+        markPhase.record(marked - acknowledged, TimeUnit.NANOSECONDS);
     }
 
     public void published(int count) {

@@ -39,6 +39,16 @@ public class OutboxRepository {
              LIMIT ?
             """;
 
+    /**
+     * Pins the claim's plan for its transaction: walk {@code outbox_unpublished} in id order and stop
+     * at the limit. A queue table's statistics lie: right after a bulk insert the planner still
+     * believes the table empty and picks a bitmap scan of every unpublished row plus a sort, which
+     * measured 377 ms instead of 8 ms for a 2,000-row claim over a 200,000-row backlog.
+     */
+    static final String PIN_CLAIM_PLAN = """
+            SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)
+            """;
+
     /** Joins the caller's leases (bucket, epoch) to the lease table: the fence of every write. */
     private static final String FENCE = """
               FROM outbox_relay_lease l
@@ -50,6 +60,17 @@ public class OutboxRepository {
             UPDATE outbox o
                SET published_at = now()
             """ + FENCE + """
+             WHERE o.id = ANY (?)
+               AND o.bucket = l.bucket AND l.owner = ? AND l.expires_at > now()
+               AND o.published_at IS NULL
+            """;
+
+    /** With a retention of zero, published rows are deleted at once instead of marked (no index writes). */
+    static final String DELETE_PUBLISHED = """
+            DELETE FROM outbox o
+             USING outbox_relay_lease l
+              JOIN unnest(?::smallint[], ?::bigint[]) AS held(bucket, epoch)
+                ON held.bucket = l.bucket AND held.epoch = l.epoch
              WHERE o.id = ANY (?)
                AND o.bucket = l.bucket AND l.owner = ? AND l.expires_at > now()
                AND o.published_at IS NULL
@@ -119,15 +140,27 @@ public class OutboxRepository {
     }
 
     public List<OutboxRow> claimBatch(short[] buckets, int limit) {
-        return jdbc.query(CLAIM_BATCH, ps -> {
-            ps.setObject(1, buckets);
-            ps.setInt(2, limit);
-        }, OutboxRepository::toRow);
+        return transactions.execute(status -> {
+            jdbc.queryForList(PIN_CLAIM_PLAN);
+            return jdbc.query(CLAIM_BATCH, ps -> {
+                ps.setObject(1, buckets);
+                ps.setInt(2, limit);
+            }, OutboxRepository::toRow);
+        });
     }
 
     /** Marks acknowledged rows published; returns how many the fence let through. */
     public int markPublished(long[] ids, LeaseSnapshot leases) {
-        return jdbc.update(MARK_PUBLISHED, ps -> {
+        return fencedByIds(MARK_PUBLISHED, ids, leases);
+    }
+
+    /** Deletes acknowledged rows (retention zero); returns how many the fence let through. */
+    public int deletePublished(long[] ids, LeaseSnapshot leases) {
+        return fencedByIds(DELETE_PUBLISHED, ids, leases);
+    }
+
+    private int fencedByIds(String sql, long[] ids, LeaseSnapshot leases) {
+        return jdbc.update(sql, ps -> {
             ps.setObject(1, leases.buckets());
             ps.setObject(2, leases.epochs());
             ps.setObject(3, ids);

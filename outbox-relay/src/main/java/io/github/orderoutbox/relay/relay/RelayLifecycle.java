@@ -73,8 +73,10 @@ public class RelayLifecycle implements SmartLifecycle {
 
         housekeeping = Executors.newSingleThreadScheduledExecutor(named("relay-housekeeping"));
         housekeeping.scheduleWithFixedDelay(stats, 0, properties.statsInterval().toMillis(), TimeUnit.MILLISECONDS);
-        long every = properties.retentionInterval().toMillis();
-        housekeeping.scheduleWithFixedDelay(retention, every, every, TimeUnit.MILLISECONDS);
+        if (!properties.retention().isZero()) { // with zero retention, rows are deleted as they are published
+            long every = properties.retentionInterval().toMillis();
+            housekeeping.scheduleWithFixedDelay(retention, every, every, TimeUnit.MILLISECONDS);
+        }
 
         for (int i = 0; i < properties.workers(); i++) {
             RelayWorker worker = workerFactory.apply(i);

@@ -121,10 +121,11 @@ public class RelayWorker implements Runnable {
             if (snapshot.isEmpty()) {
                 return properties.pollIntervalMax().toNanos();
             }
+            long started = System.nanoTime();
             List<OutboxRow> rows = outbox.claimBatch(snapshot.buckets(), properties.batchSize());
             if (!rows.isEmpty()) {
                 metrics.batch(rows.size());
-                boolean kafkaDown = publish(rows, snapshot);
+                boolean kafkaDown = publish(rows, snapshot, started);
                 if (kafkaDown) {
                     metrics.kafkaUnavailable();
                     return outageBackoff.delay(consecutiveOutages++).toNanos();
@@ -138,7 +139,8 @@ public class RelayWorker implements Runnable {
     }
 
     /** Publishes one claimed batch; returns true when Kafka was unreachable for some of it. */
-    private boolean publish(List<OutboxRow> rows, LeaseSnapshot snapshot) throws InterruptedException {
+    private boolean publish(List<OutboxRow> rows, LeaseSnapshot snapshot, long started) throws InterruptedException {
+        long claimed = System.nanoTime();
         Map<Short, Long> epochs = new HashMap<>();
         for (int i = 0; i < snapshot.buckets().length; i++) {
             epochs.put(snapshot.buckets()[i], snapshot.epochs()[i]);
@@ -176,11 +178,15 @@ public class RelayWorker implements Runnable {
             }
         }
 
+        long sent = System.nanoTime();
         boolean allKnown = batch.await(() -> !running && System.nanoTime() - stopDeadlineNanos > 0);
         if (!allKnown) {
             log.warn("relay.shutdown.unacknowledged worker={} effect=\"unacknowledged rows stay unpublished and are sent again\"", index);
         }
-        return settle(rows, sendIndex, refused, batch, snapshot) || kafkaDown;
+        long acknowledged = System.nanoTime();
+        boolean kafkaFailed = settle(rows, sendIndex, refused, batch, snapshot);
+        metrics.cycle(started, claimed, sent, acknowledged, System.nanoTime());
+        return kafkaFailed || kafkaDown;
     }
 
     /** Marks, per order, the acknowledged prefix and records the first failure. Returns true if Kafka was unreachable. */
@@ -226,7 +232,7 @@ public class RelayWorker implements Runnable {
 
         if (publishedCount > 0) {
             long[] ids = java.util.Arrays.copyOf(published, publishedCount);
-            int marked = outbox.markPublished(ids, snapshot);
+            int marked = properties.retention().isZero() ? outbox.deletePublished(ids, snapshot) : outbox.markPublished(ids, snapshot);
             long now = System.currentTimeMillis();
             if (marked < publishedCount) {
                 metrics.fenced(publishedCount - marked);
