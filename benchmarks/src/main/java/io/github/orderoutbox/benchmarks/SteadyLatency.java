@@ -18,7 +18,9 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -48,7 +50,6 @@ final class SteadyLatency {
             consumer.start();
             Thread.sleep(2_000); // consumer assigned and at the end of the topic
 
-            TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource));
             long periodNanos = 1_000_000_000L / rate;
             long total = (warmup.toSeconds() + measured.toSeconds()) * rate;
             AtomicLong next = new AtomicLong();
@@ -58,14 +59,20 @@ final class SteadyLatency {
             List<Future<?>> done = new java.util.ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 done.add(writers.submit(() -> {
+                    // Each writer keeps one connection, as a pooled orders service would.
+                    SingleConnectionDataSource connection = new SingleConnectionDataSource(db.postgres.jdbcUrl(db.database),
+                            db.postgres.adminUser(), db.postgres.adminPassword(), true);
+                    JdbcTemplate jdbc = new JdbcTemplate(connection);
+                    TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
                     for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                         long due = start + i * periodNanos;
                         long wait = due - System.nanoTime();
                         if (wait > 0) {
                             LockSupport.parkNanos(wait);
                         }
-                        write(db, transactions, "order-" + (i % ORDERS), committing);
+                        write(jdbc, transactions, "order-" + (i % ORDERS), committing);
                     }
+                    connection.destroy();
                     return null;
                 }));
             }
@@ -89,12 +96,12 @@ final class SteadyLatency {
         }
     }
 
-    private static void write(BenchmarkDatabase db, TransactionTemplate transactions, String orderId, Map<String, Long> committing) {
+    private static void write(JdbcTemplate jdbc, TransactionTemplate transactions, String orderId, Map<String, Long> committing) {
         String eventId = UUID.randomUUID().toString();
         transactions.executeWithoutResult(status -> {
-            db.jdbc.update("INSERT INTO shop_order (id) VALUES (?) ON CONFLICT (id) DO NOTHING", orderId);
-            db.jdbc.update("UPDATE shop_order SET version = version + 1 WHERE id = ?", orderId);
-            db.jdbc.update(BenchmarkDatabase.INSERT_ONE, UUID.fromString(eventId), orderId, orderId);
+            jdbc.update("INSERT INTO shop_order (id) VALUES (?) ON CONFLICT (id) DO NOTHING", orderId);
+            jdbc.update("UPDATE shop_order SET version = version + 1 WHERE id = ?", orderId);
+            jdbc.update(BenchmarkDatabase.INSERT_ONE, UUID.fromString(eventId), orderId, orderId);
             committing.put(eventId, System.nanoTime()); // just before COMMIT: the latency includes the commit
         });
     }

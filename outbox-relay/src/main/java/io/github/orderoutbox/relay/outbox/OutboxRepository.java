@@ -40,13 +40,19 @@ public class OutboxRepository {
             """;
 
     /**
-     * Pins the claim's plan for its transaction: walk {@code outbox_unpublished} in id order and stop
-     * at the limit. A queue table's statistics lie: right after a bulk insert the planner still
-     * believes the table empty and picks a bitmap scan of every unpublished row plus a sort, which
-     * measured 377 ms instead of 8 ms for a 2,000-row claim over a 200,000-row backlog.
+     * Pins the claim's plan for its transaction: walk {@code outbox_unpublished} in id order, probe
+     * {@code outbox_held_orders} per row, stop at the limit, and plan afresh each time. A queue
+     * table's statistics lie, and each lie picked a different bad plan in ClaimPlanIT: right after a
+     * bulk insert the planner believed the table empty and scanned and sorted the whole backlog
+     * (377 ms instead of 8 ms for 2,000 rows of 200,000); on an analysed empty table it chose a
+     * sequential scan for the held-orders probe, and an idle relay cached that generic plan, which
+     * then took 17 s per claim after a burst of 100,000 rows. The statement timeout bounds whatever
+     * is left: a claim never holds the worker for long.
      */
     static final String PIN_CLAIM_PLAN = """
-            SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)
+            SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true),
+                   set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true),
+                   set_config('statement_timeout', '30s', true)
             """;
 
     /** Joins the caller's leases (bucket, epoch) to the lease table: the fence of every write. */

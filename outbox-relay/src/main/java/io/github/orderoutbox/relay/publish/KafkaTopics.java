@@ -1,5 +1,6 @@
 package io.github.orderoutbox.relay.publish;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,8 +11,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -63,6 +67,7 @@ public class KafkaTopics implements AutoCloseable {
                 limit = describeLimit(topic).orElseThrow(() -> new KafkaUnavailableException(
                         "topic " + topic + " was created but cannot be described yet", null));
             }
+            awaitLeaders(topic);
             maxRecordBytesByTopic.put(topic, limit);
             return limit;
         } catch (InterruptedException e) {
@@ -116,6 +121,33 @@ public class KafkaTopics implements AutoCloseable {
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of the topic answers, before the first send to it.
+     * The controller acknowledges a new topic, and metadata names its leaders, before the broker has
+     * set up the partitions. A produce request sent in that gap fails with NOT_LEADER_OR_FOLLOWER
+     * while a later request to the same partition may succeed; the idempotent producer then retries
+     * the first with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591): its rows
+     * wait two minutes, and later events of their orders reach Kafka first. Listing the partitions'
+     * offsets is answered by the leaders themselves, so it is retried until it succeeds.
+     */
+    private void awaitLeaders(String topic) throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> partitionsOfTopic = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic)
+                .partitions().forEach(p -> partitionsOfTopic.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ADMIN_TIMEOUT_MS);
+        while (true) {
+            try {
+                admin.listOffsets(partitionsOfTopic).all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(20); // e.g. UnknownTopicOrPartitionException: the broker has not set the partition up yet
             }
         }
     }

@@ -58,7 +58,7 @@ class RetentionIT {
                 "relay.retention-interval", "300ms",
                 "relay.retention-batch-size", "50"));
 
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(fixture.jdbc.queryForObject("SELECT count(*) FROM outbox WHERE aggregate_id <> ?", Long.class,
                         HELD_ORDER)).as("rows of the orders that were published").isZero());
 

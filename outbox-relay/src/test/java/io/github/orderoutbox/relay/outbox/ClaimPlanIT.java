@@ -4,34 +4,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The claim query's plan does not depend on what the statistics say (design note 9: a queue
- * table's statistics lie). On an empty, a full, and a freshly drained outbox, analysed or not, the
- * claim walks the partial index {@code outbox_unpublished} in id order and stops after one batch:
- * no sequential scan of the outbox, no sort. Both the plan for the actual values (what the driver's
- * first executions get) and the generic plan (what a server-side prepared statement settles on)
- * are checked.
+ * The claim's plan does not depend on what the statistics say (design note 9: a queue table's
+ * statistics lie). On an empty, a full and a freshly drained outbox, analysed or not, the claim
+ * walks the partial index {@code outbox_unpublished} in id order and stops after one batch, and
+ * probes {@code outbox_held_orders} for held orders: no sequential scan of the outbox, no sort.
+ *
+ * <p>The plans are those of the relay's own {@link OutboxRepository#claimBatch} (with whatever
+ * session settings it applies), reported by {@code auto_explain} as a notice on the claim's
+ * connection: the plan for the values (the driver's first executions), the generic plan (what a
+ * server-side prepared statement may settle on), and a plan cached while the outbox was empty (as it
+ * is after retention and autovacuum on a quiet day) and still in use after a burst of inserts.
  */
 class ClaimPlanIT {
 
     private static final int ROWS = 100_000;
+    /** Enough rows that a plan scanning the outbox once per candidate row takes seconds, not milliseconds. */
+    private static final int BURST = 20_000;
     private static final int LIMIT = 2_000;
     private static final short[] ALL_BUCKETS = allBuckets();
 
@@ -42,76 +48,125 @@ class ClaimPlanIT {
               FROM generate_series(1, ?) AS g
             """;
 
-    private final JsonMapper json = JsonMapper.builder().build();
-    private DataSource dataSource;
-    private JdbcTemplate jdbc;
+    private static final String TIMEOUT = "20s";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private JdbcTemplate admin;
+    private ExplainedClaims claims;
 
     @BeforeEach
     void createOutbox() {
         PostgresServer postgres = TestServers.postgres();
-        dataSource = postgres.dataSource(postgres.createDatabase("claim_plan"));
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        jdbc = new JdbcTemplate(dataSource);
+        String database = postgres.createDatabase("claim_plan");
+        admin = new JdbcTemplate(postgres.dataSource(database));
+        Flyway.configure().dataSource(admin.getDataSource()).locations("classpath:db/migration").load().migrate();
         // No background ANALYZE between the steps of a test: each plan is checked against the
         // statistics the test says it has.
-        jdbc.execute("ALTER TABLE outbox SET (autovacuum_enabled = false)");
+        admin.execute("ALTER TABLE outbox SET (autovacuum_enabled = false)");
+        claims = new ExplainedClaims(postgres, database);
+    }
+
+    @AfterEach
+    void closeSession() {
+        claims.close();
     }
 
     @Test
-    void claimWalksThePartialIndexOnAnEmptyOutbox() throws Exception {
-        assertClaimWalksThePartialIndex("empty, never analysed");
-        jdbc.execute("ANALYZE outbox");
-        assertClaimWalksThePartialIndex("empty, analysed");
+    void claimWalksThePartialIndexOnANeverAnalysedEmptyOutbox() {
+        assertClaimWalksThePartialIndexes("empty, never analysed");
     }
 
     @Test
-    void claimWalksThePartialIndexAfterABulkInsertBeforeAnalyze() throws Exception {
-        jdbc.execute("ANALYZE outbox"); // the statistics say empty, as autovacuum left them before the burst
-        jdbc.update(BULK_INSERT, ROWS);
-        assertClaimWalksThePartialIndex("100,000 unpublished rows, statistics of the empty table");
+    void claimWalksThePartialIndexOnAnAnalysedEmptyOutbox() {
+        admin.execute("ANALYZE outbox");
+        assertClaimWalksThePartialIndexes("empty, analysed");
     }
 
     @Test
-    void claimWalksThePartialIndexAfterABulkInsertIntoANeverAnalysedOutbox() throws Exception {
-        jdbc.update(BULK_INSERT, ROWS);
-        assertClaimWalksThePartialIndex("100,000 unpublished rows, never analysed");
+    void claimWalksThePartialIndexAfterABulkInsertBeforeAnalyze() {
+        admin.execute("ANALYZE outbox"); // the statistics say empty, as autovacuum left them before the burst
+        admin.update(BULK_INSERT, ROWS);
+        assertClaimWalksThePartialIndexes("100,000 unpublished rows, statistics of the empty table");
     }
 
     @Test
-    void claimWalksThePartialIndexOnAFullAnalysedOutbox() throws Exception {
-        jdbc.update(BULK_INSERT, ROWS);
-        jdbc.execute("ANALYZE outbox");
-        assertClaimWalksThePartialIndex("100,000 unpublished rows, analysed");
+    void claimWalksThePartialIndexAfterABulkInsertIntoANeverAnalysedOutbox() {
+        admin.update(BULK_INSERT, ROWS);
+        assertClaimWalksThePartialIndexes("100,000 unpublished rows, never analysed");
     }
 
     @Test
-    void claimWalksThePartialIndexOnAFreshlyDrainedOutbox() throws Exception {
-        jdbc.update(BULK_INSERT, ROWS);
-        jdbc.execute("ANALYZE outbox");
-        jdbc.update("UPDATE outbox SET published_at = now()");
-        jdbc.execute("ANALYZE outbox");
-        assertClaimWalksThePartialIndex("100,000 rows just published, analysed, not vacuumed");
+    void claimWalksThePartialIndexOnAFullAnalysedOutbox() {
+        admin.update(BULK_INSERT, ROWS);
+        admin.execute("ANALYZE outbox");
+        assertClaimWalksThePartialIndexes("100,000 unpublished rows, analysed");
     }
 
-    private void assertClaimWalksThePartialIndex(String state) throws Exception {
-        assertWalksThePartialIndex(state + ", plan for the values", planForTheValues());
-        assertWalksThePartialIndex(state + ", generic plan", genericPlan());
+    @Test
+    void claimWalksThePartialIndexOnAFreshlyDrainedOutbox() {
+        admin.update(BULK_INSERT, ROWS);
+        admin.execute("ANALYZE outbox");
+        admin.update("UPDATE outbox SET published_at = now()");
+        admin.execute("ANALYZE outbox");
+        assertClaimWalksThePartialIndexes("100,000 rows just published, analysed, not vacuumed");
     }
 
-    private void assertWalksThePartialIndex(String what, JsonNode plan) {
+    @Test
+    void planCachedWhileTheOutboxWasEmptyStillWalksThePartialIndexesAfterABurst() {
+        admin.execute("ANALYZE outbox");
+        pollWhileIdle();
+        admin.update(BULK_INSERT, BURST);
+
+        assertWalksThePartialIndexes("plan cached while empty, used after a burst of inserts", claims.claimPlan());
+    }
+
+    @Test
+    void planCachedAfterRetentionEmptiedTheOutboxStillWalksThePartialIndexesAfterABurst() {
+        // The steady state of a quiet outbox: retention deleted every published row and autovacuum
+        // vacuumed the table down to nothing, while the indexes keep their (empty) pages.
+        admin.update(BULK_INSERT, BURST);
+        admin.update("UPDATE outbox SET published_at = now()");
+        admin.update("DELETE FROM outbox");
+        admin.execute("VACUUM ANALYZE outbox");
+        pollWhileIdle();
+        admin.update(BULK_INSERT, BURST);
+
+        assertWalksThePartialIndexes("plan cached after retention emptied the outbox, used after a burst of inserts",
+                claims.claimPlan());
+    }
+
+    /**
+     * An idle relay polls the empty outbox again and again: the driver switches to a server-side
+     * prepared statement after 5 executions, and the server may cache a generic plan after 5 more.
+     */
+    private void pollWhileIdle() {
+        for (int poll = 0; poll < 15; poll++) {
+            claims.claimPlan();
+        }
+    }
+
+    private void assertClaimWalksThePartialIndexes(String state) {
+        assertWalksThePartialIndexes(state + ", plan for the values", claims.claimPlan());
+        claims.set("SET plan_cache_mode = force_generic_plan");
+        assertWalksThePartialIndexes(state + ", generic plan", claims.claimPlan());
+    }
+
+    private static void assertWalksThePartialIndexes(String what, JsonNode plan) {
         List<JsonNode> nodes = new ArrayList<>();
-        collect(plan.get(0).get("Plan"), nodes);
-        String shown = what + ":\n" + json.writerWithDefaultPrettyPrinter().writeValueAsString(plan);
+        collect(plan, nodes);
+        String shown = what + ":\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(plan);
 
-        List<JsonNode> claimScans = nodes.stream().filter(n -> "o".equals(n.path("Alias").asString(""))).toList();
-        assertThat(claimScans).as(shown).hasSize(1);
-        assertThat(claimScans.get(0).path("Node Type").asString()).as(shown).isIn("Index Scan", "Index Only Scan");
-        assertThat(claimScans.get(0).path("Index Name").asString()).as(shown).isEqualTo("outbox_unpublished");
-        assertThat(claimScans.get(0).path("Scan Direction").asString()).as(shown).isEqualTo("Forward");
-        assertThat(nodes).as(shown).noneMatch(n -> n.path("Node Type").asString("").contains("Sort"));
-        assertThat(nodes).as(shown).noneMatch(n -> "Seq Scan".equals(n.path("Node Type").asString(""))
-                && "outbox".equals(n.path("Relation Name").asString("")));
         assertThat(nodes.get(0).path("Node Type").asString()).as(shown).isEqualTo("Limit");
+        assertThat(nodes).as("no sort: " + shown).noneMatch(n -> n.path("Node Type").asString("").contains("Sort"));
+        List<JsonNode> outboxScans = nodes.stream().filter(n -> "outbox".equals(n.path("Relation Name").asString(""))).toList();
+        assertThat(outboxScans).as(shown).extracting(n -> n.path("Alias").asString()).containsExactlyInAnyOrder("o", "h");
+        for (JsonNode scan : outboxScans) {
+            String expectedIndex = "o".equals(scan.path("Alias").asString()) ? "outbox_unpublished" : "outbox_held_orders";
+            assertThat(scan.path("Node Type").asString()).as("scan of %s in %s", scan.path("Alias").asString(), shown)
+                    .isIn("Index Scan", "Index Only Scan");
+            assertThat(scan.path("Index Name").asString()).as("index of %s in %s", scan.path("Alias").asString(), shown)
+                    .isEqualTo(expectedIndex);
+        }
     }
 
     private static void collect(JsonNode node, List<JsonNode> into) {
@@ -121,41 +176,93 @@ class ClaimPlanIT {
         }
     }
 
-    /** EXPLAIN of the claim with its parameters bound, as the relay binds them (short[] and int). */
-    private JsonNode planForTheValues() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + OutboxRepository.CLAIM_BATCH)) {
-            explain.setObject(1, ALL_BUCKETS);
-            explain.setInt(2, LIMIT);
-            try (ResultSet rs = explain.executeQuery()) {
-                rs.next();
-                return json.readTree(rs.getString(1));
-            }
-        }
-    }
-
-    /** The plan a prepared statement gets once the server switches it to a generic plan. */
-    private JsonNode genericPlan() throws SQLException {
-        String claim = OutboxRepository.CLAIM_BATCH;
-        assertThat(claim.chars().filter(c -> c == '?').count()).as("parameters of CLAIM_BATCH").isEqualTo(2);
-        String prepared = claim.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2");
-        String buckets = IntStream.range(0, 256).mapToObj(Integer::toString).collect(Collectors.joining(",", "'{", "}'"));
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("SET plan_cache_mode = force_generic_plan");
-            statement.execute("PREPARE claim_batch(smallint[], int) AS " + prepared);
-            try (ResultSet rs = statement.executeQuery(
-                    "EXPLAIN (FORMAT JSON) EXECUTE claim_batch(" + buckets + "::smallint[], " + LIMIT + ")")) {
-                rs.next();
-                return json.readTree(rs.getString(1));
-            }
-        }
-    }
-
     private static short[] allBuckets() {
         short[] buckets = new short[256];
         for (short b = 0; b < buckets.length; b++) {
             buckets[b] = b;
         }
         return buckets;
+    }
+
+    /**
+     * One database session that runs the relay's claim code and hears, through {@code auto_explain}
+     * at notice level, the plan of every statement it runs.
+     */
+    private static final class ExplainedClaims implements AutoCloseable {
+
+        private final SingleConnectionDataSource connection;
+        private final List<String> notices = new ArrayList<>();
+        private final JdbcTemplate jdbc;
+        private final OutboxRepository outbox;
+
+        ExplainedClaims(PostgresServer postgres, String database) {
+            connection = new SingleConnectionDataSource(postgres.jdbcUrl(database), postgres.adminUser(),
+                    postgres.adminPassword(), true);
+            jdbc = new JdbcTemplate(connection) {
+                @Override
+                protected void handleWarnings(Statement statement) throws SQLException {
+                    for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
+                        notices.add(warning.getMessage());
+                    }
+                }
+            };
+            jdbc.execute("LOAD 'auto_explain'");
+            jdbc.execute("SET auto_explain.log_min_duration = 0");
+            jdbc.execute("SET auto_explain.log_format = 'json'");
+            jdbc.execute("SET auto_explain.log_level = 'notice'");
+            jdbc.execute("SET client_min_messages = 'notice'");
+            jdbc.execute("SET statement_timeout = '" + TIMEOUT + "'");
+            outbox = new OutboxRepository(jdbc, new TransactionTemplate(new DataSourceTransactionManager(connection)));
+        }
+
+        void set(String setting) {
+            jdbc.execute(setting);
+        }
+
+        /** Claims one batch with the relay's code and returns the plan the claim ran with. */
+        JsonNode claimPlan() {
+            notices.clear();
+            try {
+                outbox.claimBatch(ALL_BUCKETS, LIMIT);
+            } catch (DataAccessException e) {
+                if (!String.valueOf(e.getMostSpecificCause().getMessage()).contains("statement timeout")) {
+                    throw e;
+                }
+                throw new AssertionError("the claim ran longer than the statement timeout of " + TIMEOUT
+                        + ": its plan scans the outbox for every candidate row", e);
+            }
+            // Inside a transaction the executor ends, and auto_explain speaks, only when the portal
+            // is dropped at commit: then the notice reaches the connection, not the statement.
+            collectConnectionWarnings();
+            List<JsonNode> plans = new ArrayList<>();
+            for (String notice : notices) {
+                int json = notice.indexOf('{');
+                if (json >= 0) {
+                    JsonNode explained = JSON.readTree(notice.substring(json));
+                    if (explained.path("Query Text").asString("").contains("FROM outbox o")) {
+                        plans.add(explained.path("Plan"));
+                    }
+                }
+            }
+            assertThat(plans).as("auto_explain plans of the claim among the notices %s", notices).hasSize(1);
+            return plans.get(0);
+        }
+
+        private void collectConnectionWarnings() {
+            try {
+                java.sql.Connection session = connection.getConnection();
+                for (SQLWarning warning = session.getWarnings(); warning != null; warning = warning.getNextWarning()) {
+                    notices.add(warning.getMessage());
+                }
+                session.clearWarnings();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the notices of the claim's session", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            connection.destroy();
+        }
     }
 }
