@@ -35,7 +35,7 @@ public final class RelayBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "rows", "200000", "orders", "10000", "rate", "1000", "seconds", "30", "warmup", "5",
-                "instances", "1", "batch", "2000", "workers", "2"));
+                "instances", "1", "batch", "5000", "workers", "2"));
         options.put("scenarios", "floor,bare,drain,latency");
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
