@@ -13,7 +13,7 @@ import java.util.function.IntSupplier;
 /**
  * The relay's meters. Prometheus names: {@code outbox_backlog_rows}, {@code outbox_oldest_unpublished_age_seconds},
  * {@code outbox_parked_rows}, {@code outbox_retrying_rows}, {@code relay_events_published_total} (rate = events/s),
- * {@code relay_commit_to_ack_seconds} (histogram), {@code relay_batch_size}, {@code relay_failures_total{kind}},
+ * {@code relay_commit_to_ack_seconds} (histogram), {@code relay_batch_size_rows}, {@code relay_failures_total{kind}},
  * {@code relay_parked_total}, {@code relay_fenced_total}, {@code relay_leases_held},
  * {@code relay_cycle_phase_seconds{phase=claim|send|ack|mark}}.
  */

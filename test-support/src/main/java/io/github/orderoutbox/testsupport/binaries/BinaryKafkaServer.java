@@ -15,10 +15,9 @@ import org.apache.kafka.common.Uuid;
  * from this JVM's class path. Its log directory and cluster id stay the same across restarts, so a
  * killed broker comes back with its topics and records.
  */
-public final class BinaryKafkaServer implements KafkaServer {
+public final class BinaryKafkaServer extends BinaryServer implements KafkaServer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * A full C2 compiler is kept (no TieredStopAtLevel): the benchmarks push tens of thousands of
@@ -40,16 +39,13 @@ public final class BinaryKafkaServer implements KafkaServer {
             </configuration>
             """;
 
-    private final ServerFiles files;
     private final int port;
     private final Path config;
     private final Path loggingConfig;
     private final String clusterId = Uuid.randomUuid().toString();
-    private ServerProcess broker;
-    private boolean closed;
 
     private BinaryKafkaServer(ServerFiles files, int port, int controllerPort) {
-        this.files = files;
+        super(files, START_TIMEOUT);
         this.port = port;
         this.config = write(files.dataDirectory().resolve("server.properties"),
                 serverProperties(files.dataDirectory().resolve("logs"), port, controllerPort));
@@ -73,56 +69,10 @@ public final class BinaryKafkaServer implements KafkaServer {
         return ServerFiles.LOOPBACK + ":" + port;
     }
 
+    /** Started as a JVM whose shutdown hook closes the logs cleanly on SIGTERM; killed when closed. */
     @Override
-    public String source() {
-        return "binaries";
-    }
-
-    @Override
-    public boolean canBeStopped() {
-        return true;
-    }
-
-    @Override
-    public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        if (isRunning()) {
-            return;
-        }
-        broker = ServerProcess.start("Kafka " + files.name(), brokerCommand(), files.logFile());
-        broker.awaitAnswering(this, START_TIMEOUT);
-    }
-
-    /** SIGTERM: the broker's shutdown hook closes its logs cleanly. */
-    @Override
-    public synchronized void stop() {
-        if (isRunning()) {
-            broker.terminate(STOP_TIMEOUT);
-        }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (isRunning()) {
-            broker.kill();
-        }
-    }
-
-    /** Kills rather than stops: the data is deleted right after, so a clean shutdown would only cost time. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        kill();
-        files.deleteData();
-    }
-
-    private boolean isRunning() {
-        return broker != null && broker.isAlive();
+    ServerProcess startProcess() {
+        return ServerProcess.start("Kafka " + files.name(), brokerCommand(), files.logFile());
     }
 
     private List<String> brokerCommand() {

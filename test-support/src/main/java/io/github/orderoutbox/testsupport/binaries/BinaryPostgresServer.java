@@ -7,20 +7,17 @@ import java.time.Duration;
  * Postgres 17 run as a child process of this JVM from zonky's binaries, with a fixed data
  * directory and port, so a stopped or killed server comes back with its data where it was.
  */
-public final class BinaryPostgresServer implements PostgresServer {
+public final class BinaryPostgresServer extends BinaryServer implements PostgresServer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final String ADMIN = "postgres";
 
     private final PostgresBinaries binaries;
-    private final ServerFiles files;
     private final int port;
-    private ServerProcess postmaster;
-    private boolean closed;
 
     private BinaryPostgresServer(PostgresBinaries binaries, ServerFiles files, int port) {
+        super(files, START_TIMEOUT);
         this.binaries = binaries;
-        this.files = files;
         this.port = port;
     }
 
@@ -61,57 +58,22 @@ public final class BinaryPostgresServer implements PostgresServer {
     }
 
     @Override
-    public String source() {
-        return "binaries";
+    ServerProcess startProcess() {
+        return binaries.startPostmaster(files, port);
     }
 
+    /** pg_ctl's fast shutdown: sessions are ended, a checkpoint is written. */
     @Override
-    public boolean canBeStopped() {
-        return true;
+    void stopProcess(ServerProcess postmaster) {
+        binaries.stop(files, "fast");
+        postmaster.awaitExit(START_TIMEOUT);
     }
 
+    /** pg_ctl's immediate shutdown: the data is deleted right after, so no checkpoint is needed. */
     @Override
-    public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        if (isRunning()) {
-            return;
-        }
-        postmaster = binaries.startPostmaster(files, port);
-        postmaster.awaitAnswering(this, START_TIMEOUT);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (isRunning()) {
-            binaries.stop(files, "fast");
-            postmaster.awaitExit(START_TIMEOUT);
-        }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (isRunning()) {
-            postmaster.kill();
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (isRunning()) {
-            binaries.stop(files, "immediate");
-            postmaster.awaitExit(START_TIMEOUT);
-        }
-        files.deleteData();
-    }
-
-    private boolean isRunning() {
-        return postmaster != null && postmaster.isAlive();
+    void endProcess(ServerProcess postmaster) {
+        binaries.stop(files, "immediate");
+        postmaster.awaitExit(START_TIMEOUT);
     }
 
     @Override

@@ -12,19 +12,15 @@ import redis.embedded.core.ExecutableProvider;
  * {@code redis-server} from the embedded-redis jar, run as a child process of this JVM on a fixed
  * port. It keeps no data on disk, so a restarted server starts empty.
  */
-public final class BinaryRedisServer implements RedisServer {
+public final class BinaryRedisServer extends BinaryServer implements RedisServer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static File executable;
 
-    private final ServerFiles files;
     private final int port;
-    private ServerProcess server;
-    private boolean closed;
 
     private BinaryRedisServer(ServerFiles files, int port) {
-        this.files = files;
+        super(files, START_TIMEOUT);
         this.port = port;
     }
 
@@ -46,24 +42,8 @@ public final class BinaryRedisServer implements RedisServer {
     }
 
     @Override
-    public String source() {
-        return "binaries";
-    }
-
-    @Override
-    public boolean canBeStopped() {
-        return true;
-    }
-
-    @Override
-    public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        if (isRunning()) {
-            return;
-        }
-        server = ServerProcess.start("Redis " + files.name(), List.of(
+    ServerProcess startProcess() {
+        return ServerProcess.start("Redis " + files.name(), List.of(
                         executable().getPath(),
                         "--port", Integer.toString(port),
                         "--bind", ServerFiles.LOOPBACK,
@@ -71,36 +51,12 @@ public final class BinaryRedisServer implements RedisServer {
                         "--save", "",
                         "--appendonly", "no"),
                 files.logFile());
-        server.awaitAnswering(this, START_TIMEOUT);
     }
 
     /** SIGTERM: Redis shuts down at once, as nothing is to be saved. */
     @Override
-    public synchronized void stop() {
-        if (isRunning()) {
-            server.terminate(STOP_TIMEOUT);
-        }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (isRunning()) {
-            server.kill();
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stop();
-        files.deleteData();
-    }
-
-    private boolean isRunning() {
-        return server != null && server.isAlive();
+    void endProcess(ServerProcess running) {
+        stopProcess(running);
     }
 
     /** Unpacked once per JVM into a temporary file by embedded-redis. */
