@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.orderoutbox.testsupport.TestServers;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,11 @@ import org.junit.jupiter.api.Test;
 class RelayCrashIT {
 
     private static final Path LOGS = Path.of("target", "relay-logs");
+    /** The relay's mark statement, waiting for a lock. */
+    private static final String WAITING_MARK = """
+            SELECT count(*) FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox o%SET published_at = now()%'
+            """;
 
     private RelayFixture fixture;
 
@@ -63,6 +69,46 @@ class RelayCrashIT {
         System.out.printf("relay crash: written=%d published_at_kill=%d duplicates=%d%n", written, publishedAtKill, duplicates);
         second.destroy();
         second.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void relayKilledBetweenAcknowledgementAndMarkingRepublishesTheBatchInCommitOrder() throws Exception {
+        fixture = RelayFixture.create(TestServers.postgres(), TestServers.kafka());
+        new OrderWriter(fixture.admin, 300).writeConcurrently(100, 10, 2, 0, null);
+
+        // EXCLUSIVE lets the relay read and send its batch but blocks its UPDATE: the batch is
+        // acknowledged by Kafka and not marked when the relay dies.
+        try (Connection lockHolder = fixture.admin.getConnection()) {
+            lockHolder.setAutoCommit(false);
+            lockHolder.createStatement().execute("LOCK TABLE outbox IN EXCLUSIVE MODE");
+            Process first = fixture.startRelayProcess(Map.of("relay.batch-size", "500"), LOGS.resolve("crash-mid-batch-first.log"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(WAITING_MARK) > 0);
+            first.destroyForcibly();
+            assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            // A backend waiting for a lock does not notice its client died and would still run the
+            // UPDATE once the lock is free; end it, as if the relay had died before sending it.
+            fixture.jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN ("
+                    + WAITING_MARK.replace("count(*)", "pid") + ")");
+            lockHolder.rollback();
+        }
+        var inKafkaAtKill = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, 1_000, Duration.ofSeconds(5));
+        assertThat(count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))
+                .as("events marked before the kill").isLessThan(inKafkaAtKill.distinctEventIds().size());
+
+        fixture.startRelayProcess(Map.of("relay.batch-size", "500"), LOGS.resolve("crash-mid-batch-second.log"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0);
+
+        var expected = ExpectedEvents.byOrder(fixture.jdbc);
+        var events = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, 1_000, Duration.ofSeconds(60));
+        assertThat(events.distinctEventIds()).hasSize(1_000);
+        int duplicates = CommitOrder.assertAllInCommitOrder(events.seqByOrder(), expected);
+        assertThat(duplicates).as("the acknowledged, unmarked batch is sent again").isPositive();
+        System.out.printf("relay killed mid-batch: duplicates=%d%n", duplicates);
+    }
+
+    private long count(String sql) {
+        Long count = fixture.jdbc.queryForObject(sql, Long.class);
+        return count == null ? 0 : count;
     }
 
     private long leasesHeld() {
