@@ -37,26 +37,20 @@ class BrokerOutageIT {
         fixture.startRelay(Map.of("relay.batch-size", "200", "relay.outage-backoff-max", "2s"));
 
         OrderWriter writer = new OrderWriter(fixture.admin, 300);
-        CompletableFuture<Long> writing = CompletableFuture.supplyAsync(() -> {
-            try {
-                return writer.writeConcurrently(200, 30, 3, 2_000, null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        await().atMost(Duration.ofSeconds(30)).until(() -> published() > 500);
+        CompletableFuture<Long> writing = writer.writeInBackground(200, 30, 3, 2_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.published() > 500);
 
         kafka.kill();
         long downAt = System.nanoTime();
-        long publishedWhenDown = published();
+        long publishedWhenDown = fixture.published();
         Thread.sleep(10_000);
-        long publishedDuringOutage = published() - publishedWhenDown;
+        long publishedDuringOutage = fixture.published() - publishedWhenDown;
         kafka.start();
         System.out.printf("broker outage: down for %d ms, published during outage %d%n",
                 (System.nanoTime() - downAt) / 1_000_000, publishedDuringOutage);
 
         long written = writing.get(3, TimeUnit.MINUTES);
-        await().atMost(Duration.ofSeconds(120)).until(() -> published() == written);
+        await().atMost(Duration.ofSeconds(120)).until(() -> fixture.published() == written);
         // Only events acknowledged before the broker died may have been marked while it was down.
         assertThat(publishedDuringOutage).isLessThan(500);
 
@@ -66,10 +60,5 @@ class BrokerOutageIT {
         assertThat(events.distinctEventIds()).hasSize((int) written);
         int duplicates = CommitOrder.assertAllInCommitOrder(events.seqByOrder(), expected);
         System.out.printf("broker outage: written=%d duplicates=%d%n", written, duplicates);
-    }
-
-    private long published() {
-        Long count = fixture.jdbc.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL", Long.class);
-        return count == null ? 0 : count;
     }
 }

@@ -30,29 +30,23 @@ class GracefulShutdownIT {
         fixture = RelayFixture.create(TestServers.postgres(), TestServers.kafka());
         Process relay = fixture.startRelayProcess(Map.of("relay.batch-size", "100", "relay.lease-ttl", "30s",
                 "relay.lease-safety-margin", "5s"), LOG);
-        await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL") == 256);
+        await().atMost(Duration.ofSeconds(90)).until(() -> fixture.count("SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL") == 256);
 
         OrderWriter writer = new OrderWriter(fixture.admin, 300);
-        CompletableFuture<Long> writing = CompletableFuture.supplyAsync(() -> {
-            try {
-                return writer.writeConcurrently(100, 20, 2, 1_000, null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL") > 200);
+        CompletableFuture<Long> writing = writer.writeInBackground(100, 20, 2, 1_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.published() > 200);
 
         relay.destroy(); // SIGTERM
         assertThat(relay.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(count("SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL")).isZero();
-        assertThat(count("SELECT count(*) FROM outbox_relay_instance")).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL")).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM outbox_relay_instance")).isZero();
         assertThat(Files.readString(LOG)).contains("relay.leases.released_all").contains("relay.stopped");
 
         // Leases were 30 s long: a successor that publishes at once proves none was left behind.
         long stoppedAt = System.nanoTime();
         fixture.startRelay(Map.of("relay.lease-ttl", "30s", "relay.lease-safety-margin", "5s"));
         long written = writing.get(2, TimeUnit.MINUTES);
-        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL") == written);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fixture.published() == written);
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(30));
 
         var expected = ExpectedEvents.byOrder(fixture.jdbc);
@@ -60,10 +54,5 @@ class GracefulShutdownIT {
                 Duration.ofSeconds(30));
         int duplicates = CommitOrder.assertAllInCommitOrder(events.seqByOrder(), expected);
         assertThat(duplicates).as("a graceful stop marks what Kafka acknowledged, so nothing is sent twice").isZero();
-    }
-
-    private long count(String sql) {
-        Long count = fixture.jdbc.queryForObject(sql, Long.class);
-        return count == null ? 0 : count;
     }
 }

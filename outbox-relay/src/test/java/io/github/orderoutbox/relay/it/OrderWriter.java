@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,17 @@ final class OrderWriter {
 
     static String orderId(int n) {
         return "order-" + n;
+    }
+
+    /** {@link #writeConcurrently} on another thread; the future completes with the number of events written. */
+    CompletableFuture<Long> writeInBackground(int orders, int eventsPerOrder, int threads, long perEvent) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return writeConcurrently(orders, eventsPerOrder, threads, perEvent, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /**

@@ -43,22 +43,16 @@ class RelayCrashIT {
         OrderWriter.createOrdersTable(fixture.jdbc);
 
         OrderWriter writer = new OrderWriter(fixture.admin, 300);
-        CompletableFuture<Long> writing = CompletableFuture.supplyAsync(() -> {
-            try {
-                return writer.writeConcurrently(300, 20, 3, 500, null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        await().atMost(Duration.ofSeconds(60)).until(() -> published() > 1_000);
+        CompletableFuture<Long> writing = writer.writeInBackground(300, 20, 3, 500);
+        await().atMost(Duration.ofSeconds(60)).until(() -> fixture.published() > 1_000);
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no lease release, a batch in flight
         assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        long publishedAtKill = published();
+        long publishedAtKill = fixture.published();
 
         Process second = fixture.startRelayProcess(Map.of("relay.batch-size", "200"), LOGS.resolve("crash-second.log"));
         long written = writing.get(3, TimeUnit.MINUTES);
         assertThat(written).isEqualTo(6_000);
-        await().atMost(Duration.ofSeconds(90)).until(() -> published() == written);
+        await().atMost(Duration.ofSeconds(90)).until(() -> fixture.published() == written);
         assertThat(publishedAtKill).isLessThan(written);
 
         var expected = ExpectedEvents.byOrder(fixture.jdbc);
@@ -82,7 +76,7 @@ class RelayCrashIT {
             lockHolder.setAutoCommit(false);
             lockHolder.createStatement().execute("LOCK TABLE outbox IN EXCLUSIVE MODE");
             Process first = fixture.startRelayProcess(Map.of("relay.batch-size", "500"), LOGS.resolve("crash-mid-batch-first.log"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> count(WAITING_MARK) > 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> fixture.count(WAITING_MARK) > 0);
             first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             // A backend waiting for a lock does not notice its client died and would still run the
@@ -92,11 +86,11 @@ class RelayCrashIT {
             lockHolder.rollback();
         }
         var inKafkaAtKill = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, 1_000, Duration.ofSeconds(5));
-        assertThat(count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))
+        assertThat(fixture.published())
                 .as("events marked before the kill").isLessThan(inKafkaAtKill.distinctEventIds().size());
 
         fixture.startRelayProcess(Map.of("relay.batch-size", "500"), LOGS.resolve("crash-mid-batch-second.log"));
-        await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0);
+        await().atMost(Duration.ofSeconds(90)).until(() -> fixture.count("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0);
 
         var expected = ExpectedEvents.byOrder(fixture.jdbc);
         var events = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, 1_000, Duration.ofSeconds(60));
@@ -104,11 +98,6 @@ class RelayCrashIT {
         int duplicates = CommitOrder.assertAllInCommitOrder(events.seqByOrder(), expected);
         assertThat(duplicates).as("the acknowledged, unmarked batch is sent again").isPositive();
         System.out.printf("relay killed mid-batch: duplicates=%d%n", duplicates);
-    }
-
-    private long count(String sql) {
-        Long count = fixture.jdbc.queryForObject(sql, Long.class);
-        return count == null ? 0 : count;
     }
 
     private long leasesHeld() {
@@ -119,10 +108,5 @@ class RelayCrashIT {
         } catch (RuntimeException tablesNotYetCreated) {
             return 0;
         }
-    }
-
-    private long published() {
-        Long count = fixture.jdbc.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL", Long.class);
-        return count == null ? 0 : count;
     }
 }

@@ -59,6 +59,17 @@ final class RelayFixture implements AutoCloseable {
         return new RelayFixture(postgres, kafka, false);
     }
 
+    /** The single number a {@code SELECT count(*) ...} returns. */
+    long count(String sql) {
+        Long count = jdbc.queryForObject(sql, Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** Rows marked published so far. */
+    long published() {
+        return count("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL");
+    }
+
     String jdbcUrl() {
         return postgres.jdbcUrl(database);
     }
