@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -26,15 +27,18 @@ import io.github.orderoutbox.testsupport.TestServers;
 
 /**
  * Several databases of one cluster migrated at once, e.g. the relays of four tenants starting
- * together. Flyway's lock is per database, so their V3 runs race to create the cluster-wide roles:
- * each finds a role missing, one creates it, the others wait on the role name's unique index until
- * the first commits. The test makes the race certain rather than lucky: it uses a server of its own
- * (no roles yet, when test-support can start one), starts the four V3 runs together and holds each
- * V3 transaction open for a while before its commit.
+ * together. Flyway's lock is per database, so their V3 runs (and later their V5 runs) race to create
+ * the cluster-wide roles: each finds a role missing, one creates it, the others wait on the role
+ * name's unique index until the first commits. The test makes the race certain rather than lucky: it
+ * uses a server of its own (no roles yet, when test-support can start one), starts the four runs of
+ * each role-creating migration together and holds each such transaction open for a while before its
+ * commit.
  */
 class ConcurrentMigrationsIT {
 
     private static final int DATABASES = 4;
+    /** The migrations that create group roles: V3 (writer, relay) and V5 (consumer). */
+    private static final Set<String> ROLE_MIGRATIONS = Set.of("3", "5");
 
     @Test
     void migratesSeveralDatabasesOfANewClusterAtTheSameTime() throws Exception {
@@ -65,7 +69,10 @@ class ConcurrentMigrationsIT {
         }
     }
 
-    /** Starts every V3 at once, and keeps each V3 transaction open for a moment before it commits. */
+    /**
+     * Starts every run of a role-creating migration at once, and keeps each such transaction open for
+     * a moment before it commits. The barrier is used again for each such migration.
+     */
     private static final class RaceOnRoles implements Callback {
 
         private final CyclicBarrier start;
@@ -78,7 +85,7 @@ class ConcurrentMigrationsIT {
         public boolean supports(Event event, Context context) {
             return (event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE)
                     && context.getMigrationInfo() != null
-                    && "3".equals(context.getMigrationInfo().getVersion().getVersion());
+                    && ROLE_MIGRATIONS.contains(context.getMigrationInfo().getVersion().getVersion());
         }
 
         @Override

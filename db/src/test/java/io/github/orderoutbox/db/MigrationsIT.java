@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -17,12 +18,18 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
 
 class MigrationsIT {
+
+    /** The tables of the read model and the consumer's bookkeeping, schema-qualified. */
+    static final List<String> READ_MODEL_TABLES = List.of(
+            "read_model.order_summary", "read_model.order_line", "read_model.customer_summary",
+            "read_model.applied_event", "read_model.blocked_order", "read_model.parked_event");
 
     private static PostgresServer server;
     private static DataSource migrated;
@@ -41,7 +48,8 @@ class MigrationsIT {
         MigrateResult second = Migrations.apply(database);
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrations).extracting(migration -> migration.version).containsExactly("1", "2", "3");
+        assertThat(first.migrations).extracting(migration -> migration.version)
+                .containsExactly("1", "2", "3", "4", "5");
         assertThat(second.migrationsExecuted).isZero();
         try (Connection connection = database.getConnection()) {
             assertThat(queryLong(connection, "SELECT count(*) FROM outbox")).isZero();
@@ -51,6 +59,10 @@ class MigrationsIT {
                     """)).isEqualTo(256);
             assertThat(queryLong(connection, "SELECT min(bucket) FROM outbox_relay_lease")).isZero();
             assertThat(queryLong(connection, "SELECT max(bucket) FROM outbox_relay_lease")).isEqualTo(255);
+            for (String table : READ_MODEL_TABLES) {
+                assertThat(queryLong(connection, "SELECT count(*) FROM " + table)).as(table).isZero();
+            }
+            assertThat(queryLong(connection, "SELECT count(*) FROM catalog.product")).isZero();
         }
     }
 
@@ -91,7 +103,7 @@ class MigrationsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"outbox", "outbox_relay_instance", "outbox_relay_lease"})
+    @MethodSource("tables")
     void commentsTheTableAndEveryColumn(String table) throws SQLException {
         try (Connection connection = migrated.getConnection()) {
             assertThat(queryString(connection, "SELECT obj_description('" + table + "'::regclass, 'pg_class')"))
@@ -111,16 +123,44 @@ class MigrationsIT {
     }
 
     @Test
+    void checksTheCommentsOfEveryTableTheMigrationsCreate() throws SQLException {
+        // A table added by a later migration must join TABLES, and with it the test above.
+        try (Connection connection = migrated.getConnection()) {
+            assertThat(queryStrings(connection, """
+                    SELECT CASE WHEN schemaname = current_schema() THEN tablename
+                                ELSE schemaname || '.' || tablename END
+                    FROM pg_tables
+                    WHERE schemaname IN (current_schema(), 'catalog', 'read_model')
+                      AND tablename <> 'flyway_schema_history'
+                    """)).containsExactlyInAnyOrderElementsOf(tables().toList());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"catalog", "read_model"})
+    void commentsTheSchema(String schema) throws SQLException {
+        try (Connection connection = migrated.getConnection()) {
+            assertThat(queryString(connection, "SELECT obj_description('" + schema + "'::regnamespace, 'pg_namespace')"))
+                    .isNotBlank();
+        }
+    }
+
+    @Test
     void commentsTheGroupRoles() throws SQLException {
         try (Connection connection = migrated.getConnection()) {
             assertThat(queryStrings(connection, """
                     SELECT rolname FROM pg_roles
-                    WHERE rolname IN ('outbox_writer', 'outbox_relay')
+                    WHERE rolname IN ('outbox_writer', 'outbox_relay', 'outbox_consumer')
                       AND NOT rolcanlogin
                       AND coalesce(btrim(shobj_description(oid, 'pg_authid')), '') <> ''
                     ORDER BY rolname
-                    """)).containsExactly("outbox_relay", "outbox_writer");
+                    """)).containsExactly("outbox_consumer", "outbox_relay", "outbox_writer");
         }
+    }
+
+    static Stream<String> tables() {
+        return Stream.concat(Stream.of("outbox", "outbox_relay_instance", "outbox_relay_lease", "catalog.product"),
+                READ_MODEL_TABLES.stream());
     }
 
     static void assertGroupRolesHoldTheirRights(Connection connection) throws SQLException {
@@ -130,8 +170,13 @@ class MigrationsIT {
                     has_table_privilege('outbox_writer', 'outbox', 'SELECT'),
                     has_table_privilege('outbox_relay', 'outbox', 'SELECT'),
                     has_column_privilege('outbox_relay', 'outbox', 'published_at', 'UPDATE'),
-                    has_table_privilege('outbox_relay', 'outbox_relay_lease', 'UPDATE'))
-                """)).isEqualTo("t,f,t,t,t");
+                    has_table_privilege('outbox_relay', 'outbox_relay_lease', 'UPDATE'),
+                    has_table_privilege('outbox_consumer', 'read_model.order_summary', 'INSERT'),
+                    has_table_privilege('outbox_consumer', 'read_model.applied_event', 'INSERT'),
+                    has_table_privilege('outbox_consumer', 'catalog.product', 'SELECT'),
+                    has_table_privilege('outbox_consumer', 'catalog.product', 'UPDATE'),
+                    has_table_privilege('outbox_consumer', 'outbox', 'SELECT'))
+                """)).isEqualTo("t,f,t,t,t,t,t,t,f,f");
     }
 
     static long queryLong(Connection connection, String sql) throws SQLException {
