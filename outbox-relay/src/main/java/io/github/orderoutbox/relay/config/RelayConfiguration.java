@@ -11,6 +11,7 @@ import io.github.orderoutbox.relay.publish.BatchPublisher;
 import io.github.orderoutbox.relay.publish.EventRecordMapper;
 import io.github.orderoutbox.relay.publish.KafkaTopics;
 import io.github.orderoutbox.relay.publish.TopicRouter;
+import io.github.orderoutbox.relay.relay.BucketGroups;
 import io.github.orderoutbox.relay.relay.RelayLifecycle;
 import io.github.orderoutbox.relay.relay.RelayWorker;
 import io.github.orderoutbox.relay.retention.RetentionJob;
@@ -109,8 +110,9 @@ public class RelayConfiguration {
                                   OutboxRepository outbox, Producer<byte[], byte[]> producer, RelayMetrics metrics) {
         EventRecordMapper mapper = new EventRecordMapper(relay.source());
         BatchPublisher publisher = new BatchPublisher(producer);
+        BucketGroups groups = new BucketGroups(relay.workers());
         return new RelayLifecycle(relay, leases, topics, router,
-                index -> new RelayWorker(index, relay, leases, outbox, router, topics, mapper, publisher, metrics),
+                index -> new RelayWorker(index, groups, relay, leases, outbox, router, topics, mapper, publisher, metrics),
                 new OutboxStatsRefresher(outbox, metrics),
                 new RetentionJob(outbox, relay.retention(), relay.retentionBatchSize(), Clock.systemUTC()),
                 producer);

@@ -150,11 +150,20 @@ public class LeaseKeeper {
 
     /** The buckets of worker {@code index} of {@code workers}: those with {@code bucket % workers == index}. */
     public LeaseSnapshot snapshot(int index, int workers) {
+        return snapshot(new int[] {index}, workers);
+    }
+
+    /** The buckets of the given groups: those with {@code bucket % workers} among {@code groups}. */
+    public LeaseSnapshot snapshot(int[] groups, int workers) {
         if (!isTrusted()) {
             return new LeaseSnapshot(owner, new short[0], new long[0]);
         }
+        boolean[] wanted = new boolean[workers];
+        for (int g : groups) {
+            wanted[g] = true;
+        }
         Map<Short, Long> current = held;
-        short[] buckets = current.keySet().stream().filter(b -> b % workers == index).sorted()
+        short[] buckets = current.keySet().stream().filter(b -> wanted[b % workers]).sorted()
                 .collect(ShortArrays.collector());
         long[] epochs = new long[buckets.length];
         for (int i = 0; i < buckets.length; i++) {

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 
 /**
- * One publishing thread. It owns the buckets {@code bucket % workers == index} of those its
- * instance holds, so no two threads anywhere publish the same order. One cycle:
+ * One publishing thread. In each cycle it serves the bucket groups {@link BucketGroups} gives it
+ * (all of them, or its own, {@code bucket % workers == index}), holding their locks, so no two
+ * threads anywhere publish the same order at once. One cycle:
  *
  * <ol>
  *   <li>claim the oldest publishable rows of its buckets, in id order;</li>
@@ -44,6 +45,7 @@ public class RelayWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RelayWorker.class);
 
     private final int index;
+    private final BucketGroups groups;
     private final RelayProperties properties;
     private final LeaseKeeper leases;
     private final OutboxRepository outbox;
@@ -61,9 +63,10 @@ public class RelayWorker implements Runnable {
     private int consecutiveOutages;
     private boolean databaseDown;
 
-    public RelayWorker(int index, RelayProperties properties, LeaseKeeper leases, OutboxRepository outbox, TopicRouter router,
+    public RelayWorker(int index, BucketGroups groups, RelayProperties properties, LeaseKeeper leases, OutboxRepository outbox, TopicRouter router,
                        KafkaTopics topics, EventRecordMapper mapper, BatchPublisher publisher, RelayMetrics metrics) {
         this.index = index;
+        this.groups = groups;
         this.properties = properties;
         this.leases = leases;
         this.outbox = outbox;
@@ -114,15 +117,20 @@ public class RelayWorker implements Runnable {
 
     /** Runs one cycle; returns how long to wait before the next, in nanoseconds. */
     long cycle() throws InterruptedException {
+        int[] served = groups.acquire(index, properties.pollIntervalMax().toNanos());
+        if (served.length == 0) {
+            return 0; // a helper that waited for a backlog in vain: ask again
+        }
         Lock lock = leases.cycleLock();
         lock.lock();
         try {
-            LeaseSnapshot snapshot = leases.snapshot(index, properties.workers());
+            LeaseSnapshot snapshot = leases.snapshot(served, properties.workers());
             if (snapshot.isEmpty()) {
                 return properties.pollIntervalMax().toNanos();
             }
             long started = System.nanoTime();
             List<OutboxRow> rows = outbox.claimBatch(snapshot.buckets(), properties.batchSize());
+            groups.claimed(index, rows.size(), properties.batchSize());
             if (!rows.isEmpty()) {
                 metrics.batch(rows.size());
                 boolean kafkaDown = publish(rows, snapshot, started);
@@ -135,6 +143,7 @@ public class RelayWorker implements Runnable {
             return pacer.nanosToWait(rows.size(), properties.batchSize());
         } finally {
             lock.unlock();
+            groups.release(served);
         }
     }
 
