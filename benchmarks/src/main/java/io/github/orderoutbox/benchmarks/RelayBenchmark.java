@@ -28,7 +28,8 @@ import java.util.Map;
  * Results go to {@code benchmarks/results/relay-<time>.md} and {@code relay-latest.md}.
  *
  * <p>Arguments (all optional): {@code rows=200000 orders=10000 rate=1000 seconds=30 warmup=5
- * instances=1 batch=2000 workers=2}.
+ * instances=1 batch=5000 workers=2 scenarios=floor,bare,drain,drain-delete,latency}, and any
+ * {@code relay.<setting>=<value>} for the relay.
  */
 public final class RelayBenchmark {
 
@@ -36,7 +37,7 @@ public final class RelayBenchmark {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "rows", "200000", "orders", "10000", "rate", "1000", "seconds", "30", "warmup", "5",
                 "instances", "1", "batch", "5000", "workers", "2"));
-        options.put("scenarios", "floor,bare,drain,latency");
+        options.put("scenarios", "floor,bare,drain,drain-delete,latency");
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             options.put(kv[0], kv[1]);
@@ -94,21 +95,24 @@ public final class RelayBenchmark {
                 }
             }
 
+            List<String> summaries = new ArrayList<>();
             if (scenarios.contains("drain")) {
-                DrainResult relay;
-                try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "drain")) {
-                    relay = RelayDrain.run(db, relayJar, relaySettings, instances, rows, orders);
-                    report.add(relay.row("outbox-relay, " + instances + " instance(s), all guarantees"));
-                    System.out.println(relay);
-                }
-                report.add("");
-                if (floor != null && bare != null) {
-                    report.add(String.format("Relay drain: %.0f events/s = %.0f %% of the producer floor, %.2fx the bare poller.",
-                            relay.eventsPerSecond(), 100 * relay.eventsPerSecond() / floor.eventsPerSecond(),
-                            relay.eventsPerSecond() / bare.eventsPerSecond()));
-                    report.add("");
-                }
+                summaries.add(relayDrain(report, postgres, kafka, relayJar, relaySettings, "drain",
+                        "outbox-relay, " + instances + " instance(s), all guarantees", instances, rows, orders, floor, bare));
             }
+            if (scenarios.contains("drain-delete")) {
+                // The same drain with relay.retention=0s: rows are deleted as they are published
+                // instead of marked (no new row versions, no new index entries).
+                Map<String, String> deleting = new LinkedHashMap<>(relaySettings);
+                deleting.put("relay.retention", "0s");
+                summaries.add(relayDrain(report, postgres, kafka, relayJar, deleting, "drain_delete",
+                        "outbox-relay, relay.retention=0s (rows deleted as published)", instances, rows, orders, floor, bare));
+            }
+            report.add("");
+            summaries.stream().filter(line -> !line.isEmpty()).forEach(line -> {
+                report.add(line);
+                report.add("");
+            });
 
             if (scenarios.contains("latency")) try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "latency")) {
                 LatencyResult latency = SteadyLatency.run(db, relayJar, relaySettings, rate, Duration.ofSeconds(warmup),
@@ -122,6 +126,23 @@ public final class RelayBenchmark {
             }
         }
         write(root, report);
+    }
+
+    /** Runs one relay drain, adds its table row, and returns its comparison line (empty without baselines). */
+    private static String relayDrain(List<String> report, PostgresServer postgres, KafkaServer kafka, Path relayJar,
+                                     Map<String, String> settings, String name, String label, int instances, int rows,
+                                     int orders, DrainResult floor, DrainResult bare) throws Exception {
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, name)) {
+            DrainResult relay = RelayDrain.run(db, relayJar, settings, instances, rows, orders);
+            report.add(relay.row(label));
+            System.out.println(relay);
+            if (floor == null || bare == null) {
+                return "";
+            }
+            return String.format("%s: %.0f events/s = %.0f %% of the producer floor, %.2fx the bare poller.", label,
+                    relay.eventsPerSecond(), 100 * relay.eventsPerSecond() / floor.eventsPerSecond(),
+                    relay.eventsPerSecond() / bare.eventsPerSecond());
+        }
     }
 
     private static void write(Path root, List<String> report) throws IOException {

@@ -99,9 +99,35 @@ final class RelayProcess implements AutoCloseable {
             double count = value(body, "relay_cycle_phase_seconds_count", phase);
             out.append(String.format("%s %.1f ms, ", phase, count == 0 ? 0 : 1000 * sum / count));
         }
+        out.append(commitToAck(body));
         double batches = value(body, "relay_batch_size_rows_count", null);
         double rows = value(body, "relay_batch_size_rows_sum", null);
         return out.append(String.format("%.0f cycles of %.0f rows on average", batches, batches == 0 ? 0 : rows / batches)).toString();
+    }
+
+    /** p50 and p99 of the relay's own commit-to-acknowledgement histogram (upper bucket bounds). */
+    private static String commitToAck(String body) {
+        Matcher m = Pattern.compile("(?m)^relay_commit_to_ack_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.eE+]+)$").matcher(body);
+        java.util.List<double[]> buckets = new java.util.ArrayList<>();
+        while (m.find()) {
+            double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+            buckets.add(new double[] {le, Double.parseDouble(m.group(2))});
+        }
+        if (buckets.isEmpty()) {
+            return "";
+        }
+        double total = buckets.get(buckets.size() - 1)[1];
+        return String.format("commit-to-ack p50 <= %.1f ms, p99 <= %.1f ms, ", 1000 * upperBound(buckets, total * 0.5),
+                1000 * upperBound(buckets, total * 0.99));
+    }
+
+    private static double upperBound(java.util.List<double[]> buckets, double rank) {
+        for (double[] bucket : buckets) {
+            if (bucket[1] >= rank) {
+                return bucket[0];
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     private static double value(String body, String name, String phase) {

@@ -87,6 +87,7 @@ final class SteadyLatency {
             }
             running.set(false);
             consumer.join();
+            System.out.println("relay phases: " + relay.phases());
             if (!committing.isEmpty()) {
                 throw new IllegalStateException(committing.size() + " events never reached the consumer");
             }
