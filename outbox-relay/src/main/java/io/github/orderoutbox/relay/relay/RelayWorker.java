@@ -126,6 +126,7 @@ public class RelayWorker implements Runnable {
         try {
             LeaseSnapshot snapshot = leases.snapshot(served, properties.workers());
             if (snapshot.isEmpty()) {
+                groups.claimed(index, 0, properties.batchSize()); // nothing held here: nothing to drain
                 return properties.pollIntervalMax().toNanos();
             }
             long started = System.nanoTime();
