@@ -65,6 +65,19 @@ final class BenchmarkDatabase implements AutoCloseable {
         jdbc.update(INSERT_BACKLOG, orders, orders, rows);
     }
 
+    /**
+     * History: rows already published (within the retention), as a relay that has run for a while
+     * keeps them. The claim must not slow down because of them. Inserted, marked and vacuumed
+     * before the measured drain.
+     */
+    void insertPublishedHistory(int rows, int orders) {
+        for (int done = 0; done < rows; done += 500_000) {
+            jdbc.update(INSERT_BACKLOG, orders, orders, Math.min(500_000, rows - done));
+            jdbc.update("UPDATE outbox SET published_at = now() WHERE published_at IS NULL");
+        }
+        jdbc.execute("VACUUM ANALYZE outbox");
+    }
+
     String jdbcUrl() {
         return postgres.jdbcUrl(database);
     }

@@ -19,6 +19,15 @@ final class RelayDrain {
 
     static DrainResult run(BenchmarkDatabase db, Path jar, Map<String, String> settings, int instances, int rows, int orders)
             throws Exception {
+        return run(db, jar, settings, instances, rows, orders, 0);
+    }
+
+    /** The same, with {@code history} published rows kept in the table before the relays start. */
+    static DrainResult run(BenchmarkDatabase db, Path jar, Map<String, String> settings, int instances, int rows, int orders,
+                           int history) throws Exception {
+        if (history > 0) {
+            db.insertPublishedHistory(history, orders);
+        }
         List<RelayProcess> relays = new ArrayList<>();
         try {
             for (int i = 0; i < instances; i++) {
