@@ -33,8 +33,9 @@ import org.springframework.validation.annotation.Validated;
  * @param retryBackoffMin   first retry delay of a failed row (grows exponentially, with jitter)
  * @param retryBackoffMax   longest retry delay of a failed row
  * @param outageBackoffMax  longest pause of a worker while Kafka is unreachable
- * @param retention         how long published rows are kept before deletion; zero deletes each row as it is
- *                          published (cheapest for Postgres, but no history to inspect)
+ * @param retention         how long published rows are kept, then deleted in batches; zero (the default)
+ *                          deletes each row in the statement that records its publication, which costs
+ *                          Postgres far less than keeping it (no new row version, no index entries)
  * @param retentionInterval how often the deletion runs
  * @param retentionBatchSize rows deleted per statement, so deletion never holds long locks
  * @param statsInterval     how often backlog, age and parked gauges are refreshed
@@ -61,7 +62,7 @@ public record RelayProperties(
         @DefaultValue("1s") @NotNull Duration retryBackoffMin,
         @DefaultValue("5m") @NotNull Duration retryBackoffMax,
         @DefaultValue("30s") @NotNull Duration outageBackoffMax,
-        @DefaultValue("1h") @NotNull Duration retention,
+        @DefaultValue("0s") @NotNull Duration retention,
         @DefaultValue("30s") @NotNull Duration retentionInterval,
         @DefaultValue("10000") @Min(1) int retentionBatchSize,
         @DefaultValue("5s") @NotNull Duration statsInterval,

@@ -88,6 +88,8 @@ final class RelayFixture implements AutoCloseable {
         settings.put("relay.lease-ttl", "3s");
         settings.put("relay.lease-safety-margin", "1s");
         settings.put("relay.stats-interval", "500ms");
+        // Tests watch published rows through published_at; deleting on publish (the default) has its own test.
+        settings.put("relay.retention", "1h");
         settings.put("server.port", "0");
         settings.put("logging.structured.format.console", "");
         settings.putAll(overrides);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Retention keeps the outbox small: rows published longer ago than {@code relay.retention} are
- * deleted in batches, and a row that was never published is kept however old it is.
+ * deleted in batches, or at once with a retention of zero, and a row that was never published is
+ * kept however old it is.
  */
 class RetentionIT {
 
@@ -40,6 +41,24 @@ class RetentionIT {
     @AfterEach
     void tearDown() {
         fixture.close();
+    }
+
+    @Test
+    void deletesEachRowAsItIsPublishedWhenTheRetentionIsZero() {
+        Long parked = fixture.jdbc.queryForObject(INSERT_OLD_EVENT, Long.class, HELD_ORDER, 1);
+        fixture.jdbc.update("UPDATE outbox SET parked_at = now(), attempts = 10, last_error = 'parked by the test' WHERE id = ?",
+                parked);
+        OrderWriter writer = new OrderWriter(fixture.admin);
+        for (int i = 0; i < ROWS; i++) {
+            writer.append(OrderWriter.orderId(i % 50));
+        }
+
+        fixture.startRelay(Map.of("relay.retention", "0s"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count("SELECT count(*) FROM outbox") == 1);
+        assertThat(fixture.jdbc.queryForObject("SELECT id FROM outbox", Long.class)).as("the parked row stays").isEqualTo(parked);
+        var events = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, ROWS, Duration.ofSeconds(30));
+        CommitOrder.assertExactlyOnceInCommitOrder(events.seqByOrder(), 50, ROWS / 50);
     }
 
     @Test
