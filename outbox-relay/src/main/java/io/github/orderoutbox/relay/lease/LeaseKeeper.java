@@ -1,7 +1,6 @@
 package io.github.orderoutbox.relay.lease;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -185,12 +184,6 @@ public class LeaseKeeper {
 
     public int heldCount() {
         return held.size();
-    }
-
-    public short[] heldBuckets() {
-        short[] buckets = held.keySet().stream().collect(ShortArrays.collector());
-        Arrays.sort(buckets);
-        return buckets;
     }
 
     /** Held (shared) by workers for one cycle; taken exclusively to release buckets. */

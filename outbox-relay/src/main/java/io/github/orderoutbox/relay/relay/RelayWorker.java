@@ -151,10 +151,6 @@ public class RelayWorker implements Runnable {
     /** Publishes one claimed batch; returns true when Kafka was unreachable for some of it. */
     private boolean publish(List<OutboxRow> rows, LeaseSnapshot snapshot, long started) throws InterruptedException {
         long claimed = System.nanoTime();
-        Map<Short, Long> epochs = new HashMap<>();
-        for (int i = 0; i < snapshot.buckets().length; i++) {
-            epochs.put(snapshot.buckets()[i], snapshot.epochs()[i]);
-        }
         BatchPublisher.Batch batch = publisher.newBatch(rows.size());
         int[] sendIndex = new int[rows.size()];
         Map<Integer, String> refused = new HashMap<>(); // row position -> why it was not sent
@@ -167,7 +163,7 @@ public class RelayWorker implements Runnable {
             if (stoppedOrders.contains(row.aggregateId())) {
                 continue;
             }
-            if (!leases.maySend((short) row.bucket(), epochs.get((short) row.bucket()))) {
+            if (!leases.maySend((short) row.bucket(), snapshot.epochOf(row.bucket()))) {
                 stoppedOrders.add(row.aggregateId()); // lease lost or no longer trusted: the next holder sends it
                 continue;
             }
@@ -202,9 +198,7 @@ public class RelayWorker implements Runnable {
     /** Marks, per order, the acknowledged prefix and records the first failure. Returns true if Kafka was unreachable. */
     private boolean settle(List<OutboxRow> rows, int[] sendIndex, Map<Integer, String> refused, BatchPublisher.Batch batch,
                            LeaseSnapshot snapshot) {
-        long[] published = new long[rows.size()];
-        int publishedCount = 0;
-        List<OutboxRow> latencySamples = new ArrayList<>(rows.size());
+        List<OutboxRow> acknowledged = new ArrayList<>(rows.size());
         Map<String, Failure> failedOrders = new HashMap<>();
         boolean kafkaDown = false;
 
@@ -231,8 +225,7 @@ public class RelayWorker implements Runnable {
                 continue;
             }
             if (error == null) {
-                published[publishedCount++] = row.id();
-                latencySamples.add(row);
+                acknowledged.add(row);
             } else {
                 boolean transientError = error instanceof RetriableException || error instanceof KafkaUnavailableException;
                 failedOrders.put(row.aggregateId(), new Failure(row, describe(error), transientError));
@@ -240,17 +233,17 @@ public class RelayWorker implements Runnable {
             }
         }
 
-        if (publishedCount > 0) {
-            long[] ids = java.util.Arrays.copyOf(published, publishedCount);
+        if (!acknowledged.isEmpty()) {
+            long[] ids = acknowledged.stream().mapToLong(OutboxRow::id).toArray();
             int marked = properties.retention().isZero() ? outbox.deletePublished(ids, snapshot) : outbox.markPublished(ids, snapshot);
             long now = System.currentTimeMillis();
-            if (marked < publishedCount) {
-                metrics.fenced(publishedCount - marked);
+            if (marked < ids.length) {
+                metrics.fenced(ids.length - marked);
                 log.warn("relay.fenced worker={} rows={} reason=\"lease taken over while the batch was in flight; the new holder republishes them\"",
-                        index, publishedCount - marked);
+                        index, ids.length - marked);
             }
             metrics.published(marked);
-            for (OutboxRow row : latencySamples) {
+            for (OutboxRow row : acknowledged) {
                 metrics.commitToAck(now - row.createdAt().toEpochMilli());
             }
         }

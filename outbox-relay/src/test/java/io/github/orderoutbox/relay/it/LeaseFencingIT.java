@@ -108,7 +108,7 @@ class LeaseFencingIT {
 
         // a wakes up with its old snapshot: every write is refused by the epoch fence.
         OutboxRow row = claimed.get(0);
-        assertThat(a.maySend((short) row.bucket(), epochOf(staleSnapshot, row.bucket()))).isFalse();
+        assertThat(a.maySend((short) row.bucket(), staleSnapshot.epochOf(row.bucket()))).isFalse();
         assertThat(outbox.markPublished(new long[] {row.id()}, staleSnapshot)).isZero();
         assertThat(outbox.recordFailure(row, "late failure", Duration.ofSeconds(1), 10, staleSnapshot))
                 .isEqualTo(FailureOutcome.FENCED);
@@ -119,14 +119,5 @@ class LeaseFencingIT {
         a.heartbeat();
         assertThat(a.heldCount()).isZero();
         assertThat(outbox.markPublished(new long[] {row.id()}, b.snapshot(0, 1))).isEqualTo(1);
-    }
-
-    private static long epochOf(LeaseSnapshot snapshot, int bucket) {
-        for (int i = 0; i < snapshot.buckets().length; i++) {
-            if (snapshot.buckets()[i] == bucket) {
-                return snapshot.epochs()[i];
-            }
-        }
-        throw new AssertionError("bucket " + bucket + " not in snapshot");
     }
 }
