@@ -17,6 +17,7 @@ public final class EventContext {
 
     private final ReceivedEvent event;
     private final int attempt;
+    private final Object batch;
 
     private String eventId;
     private String eventType;
@@ -29,11 +30,23 @@ public final class EventContext {
      * @param attempt 1 for the first time this event goes through the chain, 2 for the first retry
      */
     public EventContext(ReceivedEvent event, int attempt) {
+        this(event, attempt, null);
+    }
+
+    /**
+     * A context for an event that is handled as part of a batch (the records of one poll): pipes
+     * that work per batch, such as one Redis round trip or one transaction for all its events,
+     * reach the batch's shared state through {@link #batch(Class)}.
+     *
+     * @param batch the state the events of one batch share, or {@code null} for an event on its own
+     */
+    public EventContext(ReceivedEvent event, int attempt, Object batch) {
         this.event = Objects.requireNonNull(event, "event");
         if (attempt < 1) {
             throw new IllegalArgumentException("attempts count from 1: " + attempt);
         }
         this.attempt = attempt;
+        this.batch = batch;
     }
 
     /** The context for the first attempt at an event. */
@@ -43,7 +56,17 @@ public final class EventContext {
 
     /** A fresh context for the same event, one attempt later, with every slot empty. */
     public EventContext nextAttempt() {
-        return new EventContext(event, attempt + 1);
+        return new EventContext(event, attempt + 1, batch);
+    }
+
+    /**
+     * The state shared by the events of this context's batch, as the type the pipe expects.
+     *
+     * @throws IllegalStateException if the event is not handled as part of a batch
+     * @throws ClassCastException if the batch is of another type
+     */
+    public <T> T batch(Class<T> type) {
+        return type.cast(filled(batch, "batch"));
     }
 
     public ReceivedEvent event() {

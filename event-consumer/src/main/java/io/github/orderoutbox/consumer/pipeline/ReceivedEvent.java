@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import io.github.orderoutbox.model.EventHeaders;
 
 /**
  * One event as it was received, before any pipe looked at it: where it was read from (topic,
@@ -49,6 +51,22 @@ public record ReceivedEvent(
 
     public Optional<String> header(String name) {
         return Optional.ofNullable(headers.get(name));
+    }
+
+    /**
+     * The event id of the {@code ce_id} header, if it is there and a UUID: what deduplication and
+     * dead-letter reports use before (or without) the schema pipe checking the event.
+     */
+    public Optional<UUID> eventIdHeader() {
+        String id = headers.get(EventHeaders.ID);
+        if (id == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -10,7 +10,10 @@ import io.github.orderoutbox.model.events.OrderEvent;
 import io.github.orderoutbox.model.json.EventJson;
 import io.github.orderoutbox.model.schema.EventSchemas;
 import io.github.orderoutbox.model.upcast.Upcasters;
+import java.util.List;
 import java.util.Map;
+import io.github.orderoutbox.model.rejection.InvalidEventException;
+import io.github.orderoutbox.model.rejection.Violation;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
@@ -51,6 +54,12 @@ public final class ValidateEventSchema implements Pipe<EventContext> {
         // looked at, and ce_subject is compared with the payload's order_id.
         Map<String, String> headers = received.headers();
         Envelope envelope = schemas.requireValidEnvelope(headers::get, payload);
+        if (received.key() != null && !received.key().equals(envelope.subject())) {
+            // The key decides the partition, so an event keyed by another order would be ordered
+            // with that order's events, not its own.
+            throw new InvalidEventException("event " + envelope.id(), List.of(new Violation("key",
+                    "must equal ce_subject '" + envelope.subject() + "', was '" + received.key() + "'")));
+        }
         String type = envelope.type();
         schemas.requireValid(type, envelope.version(), payload);
 

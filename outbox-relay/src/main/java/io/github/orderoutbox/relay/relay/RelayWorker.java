@@ -1,5 +1,6 @@
 package io.github.orderoutbox.relay.relay;
 
+import io.github.orderoutbox.model.retry.Backoff;
 import io.github.orderoutbox.relay.config.RelayProperties;
 import io.github.orderoutbox.relay.lease.LeaseKeeper;
 import io.github.orderoutbox.relay.lease.LeaseSnapshot;

@@ -1,4 +1,4 @@
-package io.github.orderoutbox.relay.relay;
+package io.github.orderoutbox.model.retry;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

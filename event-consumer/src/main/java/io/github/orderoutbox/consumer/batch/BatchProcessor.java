@@ -1,0 +1,255 @@
+package io.github.orderoutbox.consumer.batch;
+
+import io.github.orderoutbox.consumer.observability.ConsumerMetrics;
+import io.github.orderoutbox.consumer.pipeline.EventContext;
+import io.github.orderoutbox.consumer.pipeline.Outcome;
+import io.github.orderoutbox.consumer.pipeline.Pipe;
+import io.github.orderoutbox.consumer.pipeline.PipeFailedException;
+import io.github.orderoutbox.consumer.pipeline.PipeTimer;
+import io.github.orderoutbox.consumer.pipeline.Pipeline;
+import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
+import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
+import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
+import io.github.orderoutbox.consumer.readmodel.ReadModelRepository;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies one batch of events (the records of one poll, in the order received) through the pipes:
+ * the read-model changes of the whole batch are written in one transaction, while a failing event
+ * does not fail the others.
+ *
+ * <ol>
+ *   <li>Records of blocked orders are parked, not run: nothing of an order is applied past a
+ *       dead-lettered event of it.</li>
+ *   <li>Pipes that are {@link BatchAware} look up what the batch needs at once (Redis, the
+ *       applied-event records, the stored orders).</li>
+ *   <li>Each event goes through the pipes. One whose failure lies in the event itself is
+ *       dead-lettered, and its order blocked, so its later events (in this batch too) are parked.
+ *       An outage fails the batch, to be retried whole; nothing of it has been written.</li>
+ *   <li>The dead letters are sent and acknowledged, then the batch's changes, blocked orders and
+ *       parked records are written in one transaction; only then may the caller commit offsets.</li>
+ * </ol>
+ *
+ * <p>If that transaction fails for a reason other than an outage (a row a constraint refuses),
+ * the batch is applied again one event per transaction, so that only the event at fault is
+ * dead-lettered.
+ */
+public final class BatchProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
+    private static final String WRITE_PHASE = "ReadModelWrite";
+
+    private final Pipeline<EventContext> pipeline;
+    private final List<BatchAware> batchAware;
+    private final ReadModelRepository readModel;
+    private final TransactionTemplate transactions;
+    private final DeadLetters deadLetters;
+    private final ConsumerMetrics metrics;
+    private final int maxAttempts;
+
+    /**
+     * @param pipes       the pipes in the order they run; those that are {@link BatchAware} are
+     *                    told about each batch in that order
+     * @param maxAttempts how many times an event is tried when it fails unexpectedly (neither the
+     *                    event's fault nor an outage) before it is dead-lettered
+     */
+    public BatchProcessor(List<? extends Pipe<EventContext>> pipes, PipeTimer timer, ReadModelRepository readModel,
+                          TransactionTemplate transactions, DeadLetters deadLetters, ConsumerMetrics metrics,
+                          int maxAttempts) {
+        this.pipeline = Pipeline.through(pipes).timedBy(timer).build();
+        this.batchAware = pipes.stream().filter(BatchAware.class::isInstance).map(BatchAware.class::cast).toList();
+        this.readModel = Objects.requireNonNull(readModel, "readModel");
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+        }
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** The names of the pipes in the order they run. */
+    public List<String> pipeNames() {
+        return pipeline.pipeNames();
+    }
+
+    /**
+     * Applies the events; when it returns, everything it did is durable.
+     *
+     * @param attempt 1 the first time these events are tried, more on retries
+     * @throws RetryableBatchException if an outage stopped the batch; nothing of it was written
+     */
+    public BatchResult process(List<ReceivedEvent> events, int attempt) {
+        if (events.isEmpty()) {
+            return BatchResult.NONE;
+        }
+        try {
+            return processTogether(events, attempt);
+        } catch (WriteRefusedException refused) {
+            if (events.size() == 1) {
+                return deadLetterAlone(events.get(0), attempt, refused.getCause());
+            }
+            log.warn("consumer.batch.write_refused events={} reason=\"{}\" action=\"applying the batch one event per transaction\"",
+                    events.size(), refused.getCause().toString());
+            BatchResult result = BatchResult.NONE;
+            for (ReceivedEvent event : events) {
+                result = result.plus(process(List.of(event), attempt));
+            }
+            return result;
+        }
+    }
+
+    private BatchResult processTogether(List<ReceivedEvent> events, int attempt) {
+        BatchScope batch = new BatchScope(attempt);
+        ReadModelChanges changes = batch.changes();
+        Map<String, UUID> blocked = new HashMap<>(outageSafe(() -> readModel.blockedAmong(keysOf(events)), "reading blocked orders"));
+
+        List<ReceivedEvent> toRun = events.stream().filter(e -> e.key() == null || !blocked.containsKey(e.key())).toList();
+        for (BatchAware aware : batchAware) {
+            outageSafe(() -> {
+                aware.beforeBatch(batch, toRun);
+                return null;
+            }, "preparing the batch in " + aware.getClass().getSimpleName());
+        }
+
+        int applied = 0;
+        int duplicates = 0;
+        int stale = 0;
+        int parked = 0;
+        List<DeadLetter> letters = new ArrayList<>();
+        for (ReceivedEvent event : events) {
+            String orderId = event.key();
+            if (orderId != null && blocked.containsKey(orderId)) {
+                changes.park(new ParkedRecord(event, orderId, parkReason(orderId, blocked.get(orderId))));
+                parked++;
+                continue;
+            }
+            EventContext context = new EventContext(event, attempt, batch);
+            try {
+                Outcome outcome = pipeline.send(context);
+                if (outcome instanceof Outcome.Stopped stopped) {
+                    switch (stopped.reason().code()) {
+                        case StopCodes.DUPLICATE -> duplicates++;
+                        case StopCodes.STALE -> stale++;
+                        default -> log.info("consumer.event.stopped event=\"{}\" pipe={} reason={}",
+                                event, stopped.pipe(), stopped.reason());
+                    }
+                } else {
+                    applied++;
+                    metrics.applied(context.eventType());
+                }
+            } catch (PipeFailedException failure) {
+                Failures.Kind kind = Failures.classify(failure.getCause());
+                if (kind == Failures.Kind.OUTAGE || (kind == Failures.Kind.UNEXPECTED && attempt < maxAttempts)) {
+                    throw new RetryableBatchException("event " + event + " failed in pipe " + failure.pipe(),
+                            failure.getCause());
+                }
+                DeadLetter letter = new DeadLetter(event, failure.pipe(), failure.getCause(), attempt, event.eventIdHeader());
+                letters.add(letter);
+                if (orderId != null) {
+                    blocked.put(orderId, letter.eventId().orElse(null));
+                }
+            }
+        }
+
+        List<DeadLetters.Receipt> receipts = letters.isEmpty() ? List.of() : deadLetters.send(letters);
+        for (int i = 0; i < letters.size(); i++) {
+            DeadLetter letter = letters.get(i);
+            DeadLetters.Receipt receipt = receipts.get(i);
+            log.warn("consumer.event.dead_lettered event=\"{}\" event_id={} pipe={} attempts={} reason=\"{}\" dead_letter={}-{}@{}",
+                    letter.event(), letter.eventId().map(UUID::toString).orElse("unknown"), letter.pipe(),
+                    letter.attempts(), letter.reason(), receipt.topic(), receipt.partition(), receipt.offset());
+            metrics.deadLettered(letter.pipe(), letter.failure());
+            if (letter.event().key() != null) {
+                changes.block(new BlockedOrder(letter.event().key(), letter.eventId().orElse(null), letter.reason(),
+                        receipt.topic(), receipt.partition(), receipt.offset()));
+            }
+        }
+
+        write(changes);
+        for (BatchAware aware : batchAware) {
+            aware.afterCommit(batch);
+        }
+        metrics.duplicates(duplicates);
+        metrics.stale(stale);
+        metrics.parked(parked);
+        return new BatchResult(applied, duplicates, stale, letters.size(), parked);
+    }
+
+    /** Dead-letters an event whose changes the database refused when written on its own. */
+    private BatchResult deadLetterAlone(ReceivedEvent event, int attempt, Throwable refusal) {
+        DeadLetter letter = new DeadLetter(event, WRITE_PHASE, refusal, attempt, event.eventIdHeader());
+        DeadLetters.Receipt receipt = deadLetters.send(List.of(letter)).get(0);
+        log.warn("consumer.event.dead_lettered event=\"{}\" pipe={} reason=\"{}\" dead_letter={}-{}@{}",
+                event, WRITE_PHASE, letter.reason(), receipt.topic(), receipt.partition(), receipt.offset());
+        metrics.deadLettered(WRITE_PHASE, refusal);
+        if (event.key() != null) {
+            ReadModelChanges changes = new ReadModelChanges();
+            changes.block(new BlockedOrder(event.key(), letter.eventId().orElse(null), letter.reason(),
+                    receipt.topic(), receipt.partition(), receipt.offset()));
+            write(changes);
+        }
+        return new BatchResult(0, 0, 0, 1, 0);
+    }
+
+    private void write(ReadModelChanges changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try {
+            transactions.executeWithoutResult(status -> readModel.write(changes));
+        } catch (RuntimeException e) {
+            if (Failures.classify(e) == Failures.Kind.OUTAGE) {
+                throw new RetryableBatchException("writing the batch failed", e);
+            }
+            throw new WriteRefusedException(e);
+        }
+    }
+
+    private static <T> T outageSafe(java.util.function.Supplier<T> work, String what) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            if (Failures.classify(e) == Failures.Kind.OUTAGE) {
+                throw new RetryableBatchException(what + " failed", e);
+            }
+            throw e;
+        }
+    }
+
+    private static Set<String> keysOf(List<ReceivedEvent> events) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (ReceivedEvent event : events) {
+            if (event.key() != null) {
+                keys.add(event.key());
+            }
+        }
+        return keys;
+    }
+
+    private static String parkReason(String orderId, UUID blockedBy) {
+        return "order " + orderId + " is blocked by dead-lettered event "
+                + (blockedBy == null ? "(without a valid id)" : blockedBy.toString());
+    }
+
+    /** The database refused the batch's changes for a reason other than an outage. */
+    private static final class WriteRefusedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        WriteRefusedException(Throwable cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package io.github.orderoutbox.consumer.readmodel;
+
+import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * The consumer's SQL on the read model. Reads are one statement per batch ({@code = ANY(array)});
+ * {@link #write} writes a batch's changes with one statement per table, each taking its rows as
+ * arrays ({@code unnest}), so a batch of thousands of events costs a handful of round trips.
+ *
+ * <p>{@link #write} must run inside the caller's transaction: the applied-event records and the
+ * read-model changes they stand for commit together or not at all.
+ */
+public final class ReadModelRepository {
+
+    private static final String SUMMARY_COLUMNS = "order_id, customer_id, status, currency, total, item_count, placed_at,"
+            + " paid_at, payment_id, amount_paid, shipped_at, delivered_at, cancelled_at, last_event_id, last_position";
+
+    private static final String LOAD_ORDERS = "SELECT " + SUMMARY_COLUMNS
+            + " FROM read_model.order_summary WHERE order_id = ANY(?)";
+
+    private static final String BLOCKED_AMONG =
+            "SELECT order_id, first_event_id FROM read_model.blocked_order WHERE order_id = ANY(?)";
+
+    private static final String APPLIED_AMONG =
+            "SELECT event_id FROM read_model.applied_event WHERE event_id = ANY(?)";
+
+    // An event already recorded by another instance (a partition that moved during a rebalance)
+    // is not inserted twice; write() sees the shortfall and fails the batch, whose retry then
+    // finds the event applied and skips it.
+    private static final String INSERT_APPLIED = """
+            INSERT INTO read_model.applied_event (event_id, order_id, event_type, position, topic, partition, kafka_offset)
+            SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::bigint[])
+            ON CONFLICT (event_id) DO NOTHING""";
+
+    // The version guard: a row changes only to a newer position. Every column is set from the
+    // batch's final state of the order, which was computed from the row as it was read.
+    private static final String UPSERT_ORDERS = """
+            INSERT INTO read_model.order_summary AS s (%s, updated_at)
+            SELECT u.*, now() FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]::numeric[], ?::int[],
+                    ?::text[]::timestamptz[], ?::text[]::timestamptz[], ?::text[], ?::text[]::numeric[],
+                    ?::text[]::timestamptz[], ?::text[]::timestamptz[], ?::text[]::timestamptz[], ?::uuid[], ?::bigint[]) AS u
+            ON CONFLICT (order_id) DO UPDATE SET
+                customer_id = EXCLUDED.customer_id, status = EXCLUDED.status, currency = EXCLUDED.currency,
+                total = EXCLUDED.total, item_count = EXCLUDED.item_count, placed_at = EXCLUDED.placed_at,
+                paid_at = EXCLUDED.paid_at, payment_id = EXCLUDED.payment_id, amount_paid = EXCLUDED.amount_paid,
+                shipped_at = EXCLUDED.shipped_at, delivered_at = EXCLUDED.delivered_at,
+                cancelled_at = EXCLUDED.cancelled_at, last_event_id = EXCLUDED.last_event_id,
+                last_position = EXCLUDED.last_position, updated_at = now()
+            WHERE s.last_position < EXCLUDED.last_position""".formatted(SUMMARY_COLUMNS);
+
+    private static final String INSERT_LINES = """
+            INSERT INTO read_model.order_line
+                (order_id, line_id, sku, product_name, category, product_known, quantity, unit_price, line_total)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::int[],
+                    ?::text[]::numeric[], ?::text[]::numeric[])
+            ON CONFLICT (order_id, line_id) DO NOTHING""";
+
+    // Rows arrive sorted by (customer, currency), and Postgres inserts them in array order, so
+    // every instance takes these row locks in the same order.
+    private static final String ADD_TO_CUSTOMERS = """
+            INSERT INTO read_model.customer_summary AS c
+                (customer_id, currency, orders_placed, orders_cancelled, total_paid, updated_at)
+            SELECT u.*, now() FROM unnest(?::text[], ?::text[], ?::int[], ?::int[], ?::text[]::numeric[]) AS u
+            ON CONFLICT (customer_id, currency) DO UPDATE SET
+                orders_placed = c.orders_placed + EXCLUDED.orders_placed,
+                orders_cancelled = c.orders_cancelled + EXCLUDED.orders_cancelled,
+                total_paid = c.total_paid + EXCLUDED.total_paid,
+                updated_at = now()""";
+
+    private static final String INSERT_BLOCKED = """
+            INSERT INTO read_model.blocked_order
+                (order_id, first_event_id, reason, dead_letter_topic, dead_letter_partition, dead_letter_offset)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (order_id) DO NOTHING""";
+
+    private static final String INSERT_PARKED = """
+            INSERT INTO read_model.parked_event (topic, partition, kafka_offset, order_id, event_id, event_type,
+                record_key, record_value, headers, record_timestamp, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+            ON CONFLICT (topic, partition, kafka_offset) DO NOTHING""";
+
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+
+    public ReadModelRepository(JdbcTemplate jdbc, JsonMapper json) {
+        this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** The stored summaries of these orders; orders the read model does not have are absent. */
+    public Map<String, OrderSummary> loadOrders(Collection<String> orderIds) {
+        Map<String, OrderSummary> found = new HashMap<>();
+        if (orderIds.isEmpty()) {
+            return found;
+        }
+        jdbc.query(con -> withArray(con, LOAD_ORDERS, "text", orderIds.toArray(String[]::new)), rs -> {
+            OrderSummary order = summary(rs);
+            found.put(order.orderId(), order);
+        });
+        return found;
+    }
+
+    /** Of these orders, those that are blocked, each with the id of the event that blocked it (null if unknown). */
+    public Map<String, UUID> blockedAmong(Collection<String> orderIds) {
+        Map<String, UUID> blocked = new HashMap<>();
+        if (orderIds.isEmpty()) {
+            return blocked;
+        }
+        jdbc.query(con -> withArray(con, BLOCKED_AMONG, "text", orderIds.toArray(String[]::new)),
+                rs -> {
+                    blocked.put(rs.getString(1), rs.getObject(2, UUID.class));
+                });
+        return blocked;
+    }
+
+    /** How many orders are blocked, waiting for a redrive. */
+    public long countBlocked() {
+        Long count = jdbc.queryForObject("SELECT count(*) FROM read_model.blocked_order", Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** Of these event ids, those recorded as applied. */
+    public Set<UUID> appliedAmong(Collection<UUID> eventIds) {
+        Set<UUID> applied = new HashSet<>();
+        if (eventIds.isEmpty()) {
+            return applied;
+        }
+        jdbc.query(con -> withArray(con, APPLIED_AMONG, "uuid", eventIds.toArray(UUID[]::new)),
+                rs -> {
+                    applied.add(rs.getObject(1, UUID.class));
+                });
+        return applied;
+    }
+
+    /**
+     * Writes a batch's changes in the caller's transaction: applied-event records first, then the
+     * orders, their lines, the customer counters, and the blocked orders and parked records.
+     *
+     * @throws ConcurrentApplyException if another consumer recorded one of these events meanwhile;
+     *         the transaction must be rolled back and the batch tried again
+     */
+    public void write(ReadModelChanges changes) {
+        List<AppliedEvent> applied = changes.applied();
+        if (!applied.isEmpty()) {
+            int inserted = update(INSERT_APPLIED,
+                    column(applied, "uuid", UUID[]::new, AppliedEvent::eventId),
+                    column(applied, "text", String[]::new, AppliedEvent::orderId),
+                    column(applied, "text", String[]::new, AppliedEvent::eventType),
+                    column(applied, "bigint", Long[]::new, AppliedEvent::position),
+                    column(applied, "text", String[]::new, AppliedEvent::topic),
+                    column(applied, "int", Integer[]::new, AppliedEvent::partition),
+                    column(applied, "bigint", Long[]::new, AppliedEvent::offset));
+            if (inserted != applied.size()) {
+                throw new ConcurrentApplyException(applied.size() - inserted);
+            }
+        }
+        List<OrderSummary> orders = changes.changedOrders();
+        if (!orders.isEmpty()) {
+            update(UPSERT_ORDERS,
+                    column(orders, "text", String[]::new, OrderSummary::orderId),
+                    column(orders, "text", String[]::new, OrderSummary::customerId),
+                    column(orders, "text", String[]::new, o -> o.status().name()),
+                    column(orders, "text", String[]::new, OrderSummary::currency),
+                    column(orders, "text", String[]::new, o -> o.total().toPlainString()),
+                    column(orders, "int", Integer[]::new, OrderSummary::itemCount),
+                    column(orders, "text", String[]::new, o -> text(o.placedAt())),
+                    column(orders, "text", String[]::new, o -> text(o.paidAt())),
+                    column(orders, "text", String[]::new, OrderSummary::paymentId),
+                    column(orders, "text", String[]::new, o -> text(o.amountPaid())),
+                    column(orders, "text", String[]::new, o -> text(o.shippedAt())),
+                    column(orders, "text", String[]::new, o -> text(o.deliveredAt())),
+                    column(orders, "text", String[]::new, o -> text(o.cancelledAt())),
+                    column(orders, "uuid", UUID[]::new, OrderSummary::lastEventId),
+                    column(orders, "bigint", Long[]::new, OrderSummary::lastPosition));
+        }
+        List<LineRow> lines = changes.lines();
+        if (!lines.isEmpty()) {
+            update(INSERT_LINES,
+                    column(lines, "text", String[]::new, LineRow::orderId),
+                    column(lines, "text", String[]::new, LineRow::lineId),
+                    column(lines, "text", String[]::new, LineRow::sku),
+                    column(lines, "text", String[]::new, LineRow::productName),
+                    column(lines, "text", String[]::new, LineRow::category),
+                    column(lines, "boolean", Boolean[]::new, LineRow::productKnown),
+                    column(lines, "int", Integer[]::new, LineRow::quantity),
+                    column(lines, "text", String[]::new, l -> l.unitPrice().toPlainString()),
+                    column(lines, "text", String[]::new, l -> l.lineTotal().toPlainString()));
+        }
+        var customers = new ArrayList<>(changes.customers().entrySet());
+        if (!customers.isEmpty()) {
+            update(ADD_TO_CUSTOMERS,
+                    column(customers, "text", String[]::new, e -> e.getKey().customerId()),
+                    column(customers, "text", String[]::new, e -> e.getKey().currency()),
+                    column(customers, "int", Integer[]::new, e -> e.getValue().ordersPlaced()),
+                    column(customers, "int", Integer[]::new, e -> e.getValue().ordersCancelled()),
+                    column(customers, "text", String[]::new, e -> e.getValue().paid().toPlainString()));
+        }
+        // Blocked orders before parked records: a parked record refers to its blocked order.
+        // Both are rare, so they are plain batched inserts.
+        if (!changes.blocked().isEmpty()) {
+            jdbc.batchUpdate(INSERT_BLOCKED, changes.blocked(), changes.blocked().size(), (ps, b) -> {
+                ps.setString(1, b.orderId());
+                ps.setObject(2, b.firstEventId());
+                ps.setString(3, b.reason());
+                ps.setString(4, b.deadLetterTopic());
+                ps.setInt(5, b.deadLetterPartition());
+                ps.setLong(6, b.deadLetterOffset());
+            });
+        }
+        if (!changes.parked().isEmpty()) {
+            jdbc.batchUpdate(INSERT_PARKED, changes.parked(), changes.parked().size(), (ps, p) -> {
+                ReceivedEvent event = p.event();
+                ps.setString(1, event.topic());
+                ps.setInt(2, event.partition());
+                ps.setLong(3, event.offset());
+                ps.setString(4, p.orderId());
+                ps.setObject(5, event.eventIdHeader().orElse(null));
+                ps.setString(6, event.header("ce_type").orElse(null));
+                ps.setBytes(7, event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8));
+                ps.setBytes(8, event.value());
+                ps.setString(9, headersJson(event));
+                ps.setTimestamp(10, Timestamp.from(event.timestamp()));
+                ps.setString(11, p.reason());
+            });
+        }
+    }
+
+    /** The headers as the JSON array {@code parked_event.headers} holds: {"key": name, "value": base64}. */
+    private String headersJson(ReceivedEvent event) {
+        ArrayNode array = json.createArrayNode();
+        event.headers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(header -> array.addObject()
+                .put("key", header.getKey())
+                .put("value", Base64.getEncoder().encodeToString(header.getValue().getBytes(StandardCharsets.UTF_8))));
+        return json.writeValueAsString(array);
+    }
+
+    private int update(String sql, Column<?>... columns) {
+        return jdbc.update(con -> {
+            PreparedStatement statement = con.prepareStatement(sql);
+            for (int i = 0; i < columns.length; i++) {
+                statement.setArray(i + 1, columns[i].toArray(con));
+            }
+            return statement;
+        });
+    }
+
+    private static PreparedStatement withArray(Connection con, String sql, String type, Object[] values) throws SQLException {
+        PreparedStatement statement = con.prepareStatement(sql);
+        statement.setArray(1, con.createArrayOf(type, values));
+        return statement;
+    }
+
+    private static <R, V> Column<V> column(List<R> rows, String type, java.util.function.IntFunction<V[]> newArray,
+                                           Function<R, V> value) {
+        V[] values = newArray.apply(rows.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value.apply(rows.get(i));
+        }
+        return new Column<>(type, values);
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static String text(BigDecimal amount) {
+        return amount == null ? null : amount.toPlainString();
+    }
+
+    private static OrderSummary summary(ResultSet rs) throws SQLException {
+        return new OrderSummary(rs.getString("order_id"), rs.getString("customer_id"),
+                OrderStatus.valueOf(rs.getString("status")), rs.getString("currency"), rs.getBigDecimal("total"),
+                rs.getInt("item_count"), instant(rs, "placed_at"), instant(rs, "paid_at"), rs.getString("payment_id"),
+                rs.getBigDecimal("amount_paid"), instant(rs, "shipped_at"), instant(rs, "delivered_at"),
+                instant(rs, "cancelled_at"), rs.getObject("last_event_id", UUID.class), rs.getLong("last_position"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private record Column<V>(String type, V[] values) {
+        Array toArray(Connection con) throws SQLException {
+            return con.createArrayOf(type, values);
+        }
+    }
+}
