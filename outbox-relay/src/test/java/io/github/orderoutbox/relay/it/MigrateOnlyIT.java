@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Migrations as a separate step: {@code --relay.migrate-only=true} applies them and exits, and a
- * relay told not to migrate never creates the schema itself.
+ * Migrations as a separate step: {@code --relay.migrate-only=true} applies the outbox set and exits,
+ * and a relay told not to migrate never creates the schema itself.
  */
 class MigrateOnlyIT {
 
@@ -47,14 +47,19 @@ class MigrateOnlyIT {
         assertThat(relay.exitValue()).as("exit code; output:\n%s", output).isZero();
 
         assertThat(fixture.jdbc.queryForList(TABLES, String.class))
-                .contains("outbox", "outbox_relay_lease", "outbox_relay_instance", "flyway_schema_history");
+                .contains("outbox", "outbox_relay_lease", "outbox_relay_instance", "flyway_schema_history")
+                .doesNotContain("read_model_schema_history");
         assertThat(fixture.jdbc.queryForObject("SELECT count(*) FROM outbox_relay_lease", Long.class)).isEqualTo(256);
         assertThat(fixture.jdbc.queryForObject(
                 "SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL", Long.class))
                 .as("buckets leased: a migrate-only run must not start relaying").isZero();
         assertThat(fixture.jdbc.queryForList(
                 "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank", String.class))
-                .containsExactly("1", "2", "3", "4", "5");
+                .as("the outbox set only: the read model's set is the consumer's")
+                .containsExactly("1", "2", "3");
+        assertThat(fixture.jdbc.queryForObject(
+                "SELECT count(*) FROM pg_namespace WHERE nspname IN ('catalog', 'read_model')", Long.class))
+                .isZero();
     }
 
     @Test
