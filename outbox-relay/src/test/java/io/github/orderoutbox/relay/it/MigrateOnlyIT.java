@@ -2,6 +2,7 @@ package io.github.orderoutbox.relay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.TestServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Migrations as a separate step: {@code --relay.migrate-only=true} applies the outbox set and exits,
- * and a relay told not to migrate never creates the schema itself.
+ * also into a database whose read model is already there, and a relay told not to migrate never
+ * creates the schema itself.
  */
 class MigrateOnlyIT {
 
@@ -36,15 +38,7 @@ class MigrateOnlyIT {
 
     @Test
     void migrateOnlyAppliesTheMigrationsAndExitsWithZero() throws Exception {
-        Path log = Path.of("target", "it-logs", "MigrateOnlyIT-" + fixture.database + ".log");
-        Process relay = fixture.startRelayProcess(Map.of(
-                "relay.migrate-only", "true",
-                "spring.flyway.enabled", "true"), log);
-
-        boolean exited = relay.waitFor(60, TimeUnit.SECONDS);
-        String output = Files.exists(log) ? Files.readString(log) : "";
-        assertThat(exited).as("exited within 60 s; output:\n%s", output).isTrue();
-        assertThat(relay.exitValue()).as("exit code; output:\n%s", output).isZero();
+        runMigrateOnly("empty");
 
         assertThat(fixture.jdbc.queryForList(TABLES, String.class))
                 .contains("outbox", "outbox_relay_lease", "outbox_relay_instance", "flyway_schema_history")
@@ -63,6 +57,22 @@ class MigrateOnlyIT {
     }
 
     @Test
+    void migrateOnlyAppliesTheOutboxSetBesideAReadModelAlreadyThere() throws Exception {
+        // The consumer's side got to the shared database first, with a history table of its own.
+        MigrationSet.READ_MODEL.migrate(fixture.admin);
+
+        runMigrateOnly("beside-read-model");
+
+        assertThat(fixture.jdbc.queryForObject("SELECT count(*) FROM outbox_relay_lease", Long.class)).isEqualTo(256);
+        assertThat(fixture.jdbc.queryForList(
+                "SELECT version FROM flyway_schema_history WHERE success AND type = 'SQL' ORDER BY installed_rank",
+                String.class)).containsExactly("1", "2", "3");
+        assertThat(fixture.jdbc.queryForList(
+                "SELECT version FROM read_model_schema_history WHERE success ORDER BY installed_rank", String.class))
+                .as("the read model's history, untouched").containsExactly("1", "2");
+    }
+
+    @Test
     void relayWithFlywayDisabledDoesNotCreateTheSchema() throws Exception {
         try {
             fixture.startRelay(Map.of("spring.flyway.enabled", "false"));
@@ -73,5 +83,18 @@ class MigrateOnlyIT {
 
         List<String> tables = fixture.jdbc.queryForList(TABLES, String.class);
         assertThat(tables).isEmpty();
+    }
+
+    /** Runs {@code java -jar ... --relay.migrate-only=true} against the fixture's database and expects exit code 0. */
+    private void runMigrateOnly(String name) throws Exception {
+        Path log = Path.of("target", "it-logs", "MigrateOnlyIT-" + name + "-" + fixture.database + ".log");
+        Process relay = fixture.startRelayProcess(Map.of(
+                "relay.migrate-only", "true",
+                "spring.flyway.enabled", "true"), log);
+
+        boolean exited = relay.waitFor(60, TimeUnit.SECONDS);
+        String output = Files.exists(log) ? Files.readString(log) : "";
+        assertThat(exited).as("exited within 60 s; output:\n%s", output).isTrue();
+        assertThat(relay.exitValue()).as("exit code; output:\n%s", output).isZero();
     }
 }
