@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Login users of the demo stack. The group roles get their rights from migration V3; creating them
-# here first lets the login users be members before the relay's first migration runs.
+# Login users of the demo stack. The group roles get their rights from the outbox migration V3;
+# creating them here first lets the login users be members before the relay's first migration runs.
 set -euo pipefail
 psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" \
   -v relay_password="$RELAY_DB_PASSWORD" -v writer_password="$WRITER_DB_PASSWORD" <<'SQL'

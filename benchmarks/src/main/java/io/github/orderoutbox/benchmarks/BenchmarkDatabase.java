@@ -1,12 +1,12 @@
 package io.github.orderoutbox.benchmarks;
 
+import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** A fresh migrated database and a fresh topic for one scenario. */
+/** A fresh database with both migration sets applied, and a fresh topic, for one scenario. */
 final class BenchmarkDatabase implements AutoCloseable {
 
     static final int PARTITIONS = 12;
@@ -52,7 +52,10 @@ final class BenchmarkDatabase implements AutoCloseable {
         this.topic = "orders.events.bench-" + name + "-" + System.currentTimeMillis();
         this.dataSource = postgres.dataSource(database);
         this.jdbc = new JdbcTemplate(dataSource);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        // The outbox for the relay, and the read model beside it, which scenarios of the event
+        // consumer will need: one database, each set keeping its own history table.
+        MigrationSet.OUTBOX.migrate(dataSource);
+        MigrationSet.READ_MODEL.migrate(dataSource);
         jdbc.execute("CREATE TABLE shop_order (id text PRIMARY KEY, version int NOT NULL DEFAULT 0)");
         kafka.createTopic(topic, PARTITIONS);
     }

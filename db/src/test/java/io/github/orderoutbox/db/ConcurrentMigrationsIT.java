@@ -1,12 +1,13 @@
 package io.github.orderoutbox.db;
 
+import static io.github.orderoutbox.db.MigrationSet.OUTBOX;
+import static io.github.orderoutbox.db.MigrationSet.READ_MODEL;
 import static io.github.orderoutbox.db.MigrationsIT.assertGroupRolesHoldTheirRights;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -27,9 +28,9 @@ import io.github.orderoutbox.testsupport.TestServers;
 
 /**
  * Several databases of one cluster migrated at once, e.g. the relays of four tenants starting
- * together. Flyway's lock is per database, so their V3 runs (and later their V5 runs) race to create
- * the cluster-wide roles: each finds a role missing, one creates it, the others wait on the role
- * name's unique index until the first commits. The test makes the race certain rather than lucky: it
+ * together. Flyway's lock is per database, so their runs of the outbox set's V3 (and then of the
+ * read-model set's V2) race to create the cluster-wide roles: each finds a role missing, one creates
+ * it, the others wait on the role name's unique index until the first commits. The test makes the race certain rather than lucky: it
  * uses a server of its own (no roles yet, when test-support can start one), starts the four runs of
  * each role-creating migration together and holds each such transaction open for a while before its
  * commit.
@@ -37,8 +38,10 @@ import io.github.orderoutbox.testsupport.TestServers;
 class ConcurrentMigrationsIT {
 
     private static final int DATABASES = 4;
-    /** The migrations that create group roles: V3 (writer, relay) and V5 (consumer). */
-    private static final Set<String> ROLE_MIGRATIONS = Set.of("3", "5");
+    /** The outbox set's migration that creates group roles: V3 (writer, relay). */
+    private static final String OUTBOX_ROLES = "3";
+    /** The read-model set's migration that creates a group role: V2 (consumer). */
+    private static final String READ_MODEL_ROLES = "2";
 
     @Test
     void migratesSeveralDatabasesOfANewClusterAtTheSameTime() throws Exception {
@@ -47,15 +50,20 @@ class ConcurrentMigrationsIT {
             for (int i = 0; i < DATABASES; i++) {
                 databases.add(server.dataSource(server.createDatabase("concurrent")));
             }
-            RaceOnRoles race = new RaceOnRoles(DATABASES);
+            RaceOnRoles outboxRace = new RaceOnRoles(DATABASES, OUTBOX_ROLES);
+            RaceOnRoles readModelRace = new RaceOnRoles(DATABASES, READ_MODEL_ROLES);
 
             ExecutorService executor = Executors.newFixedThreadPool(DATABASES);
             try {
-                List<Callable<MigrateResult>> migrations = databases.stream()
-                        .<Callable<MigrateResult>>map(database -> () -> Migrations.apply(database, race))
+                List<Callable<List<MigrateResult>>> migrations = databases.stream()
+                        .<Callable<List<MigrateResult>>>map(database -> () -> {
+                            MigrateResult outbox = Migrations.apply(OUTBOX, database, outboxRace);
+                            MigrateResult readModel = Migrations.apply(READ_MODEL, database, readModelRace);
+                            return List.of(outbox, readModel);
+                        })
                         .toList();
-                for (Future<MigrateResult> result : executor.invokeAll(migrations, 2, TimeUnit.MINUTES)) {
-                    assertThat(result.get().success).isTrue();
+                for (Future<List<MigrateResult>> results : executor.invokeAll(migrations, 2, TimeUnit.MINUTES)) {
+                    assertThat(results.get()).hasSize(2).allSatisfy(result -> assertThat(result.success).isTrue());
                 }
             } finally {
                 executor.shutdownNow();
@@ -70,22 +78,24 @@ class ConcurrentMigrationsIT {
     }
 
     /**
-     * Starts every run of a role-creating migration at once, and keeps each such transaction open for
-     * a moment before it commits. The barrier is used again for each such migration.
+     * Starts every run of one set's role-creating migration at once, and keeps each such transaction
+     * open for a moment before it commits.
      */
     private static final class RaceOnRoles implements Callback {
 
         private final CyclicBarrier start;
+        private final String version;
 
-        RaceOnRoles(int parties) {
+        RaceOnRoles(int parties, String version) {
             this.start = new CyclicBarrier(parties);
+            this.version = version;
         }
 
         @Override
         public boolean supports(Event event, Context context) {
             return (event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE)
                     && context.getMigrationInfo() != null
-                    && ROLE_MIGRATIONS.contains(context.getMigrationInfo().getVersion().getVersion());
+                    && version.equals(context.getMigrationInfo().getVersion().getVersion());
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.github.orderoutbox.db;
 
+import static io.github.orderoutbox.db.MigrationSet.OUTBOX;
+import static io.github.orderoutbox.db.MigrationSet.READ_MODEL;
 import static io.github.orderoutbox.db.MigrationsIT.queryLong;
 import static io.github.orderoutbox.db.MigrationsIT.queryStrings;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +27,10 @@ import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
 
 /**
- * The group roles of V3 and V5 grant what the orders service, the relay and the event consumer need
- * and nothing more, proven with login users made the way a deployment makes them
- * ({@code CREATE ROLE ... IN ROLE ...}).
+ * The group roles of the outbox set's V3 and the read-model set's V2 grant what the orders service,
+ * the relay and the event consumer need and nothing more, proven with login users made the way a
+ * deployment makes them ({@code CREATE ROLE ... IN ROLE ...}). Both sets are applied to one database
+ * here, so that each role is also shown to be kept off the other side's tables.
  */
 class LeastPrivilegeIT {
 
@@ -46,7 +49,7 @@ class LeastPrivilegeIT {
     @BeforeAll
     static void createLoginUsers() throws SQLException {
         server = TestServers.postgres();
-        database = Migrations.freshMigratedDatabase("privileges");
+        database = Migrations.freshMigratedDatabase("privileges", OUTBOX, READ_MODEL);
         admin = server.dataSource(database);
         try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE ROLE " + WRITER + " LOGIN PASSWORD '" + PASSWORD + "' IN ROLE outbox_writer");

@@ -1,5 +1,7 @@
 package io.github.orderoutbox.db;
 
+import static io.github.orderoutbox.db.MigrationSet.OUTBOX;
+import static io.github.orderoutbox.db.MigrationSet.READ_MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -37,20 +39,26 @@ class MigrationsIT {
     @BeforeAll
     static void migrate() {
         server = TestServers.postgres();
-        migrated = server.dataSource(Migrations.freshMigratedDatabase("migrated"));
+        migrated = server.dataSource(Migrations.freshMigratedDatabase("migrated", OUTBOX, READ_MODEL));
     }
 
     @Test
-    void appliesEveryMigrationToAFreshDatabaseOnce() throws SQLException {
+    void appliesEveryMigrationOfBothSetsToAFreshDatabaseOnce() throws SQLException {
         DataSource database = server.dataSource(server.createDatabase("migrations"));
 
-        MigrateResult first = Migrations.apply(database);
-        MigrateResult second = Migrations.apply(database);
+        MigrateResult firstOutbox = Migrations.apply(OUTBOX, database);
+        MigrateResult firstReadModel = Migrations.apply(READ_MODEL, database);
+        MigrateResult secondOutbox = Migrations.apply(OUTBOX, database);
+        MigrateResult secondReadModel = Migrations.apply(READ_MODEL, database);
 
-        assertThat(first.success).isTrue();
-        assertThat(first.migrations).extracting(migration -> migration.version)
-                .containsExactly("1", "2", "3", "4", "5");
-        assertThat(second.migrationsExecuted).isZero();
+        assertThat(firstOutbox.success).isTrue();
+        assertThat(firstOutbox.migrations).extracting(migration -> migration.version)
+                .containsExactly("1", "2", "3");
+        assertThat(firstReadModel.success).isTrue();
+        assertThat(firstReadModel.migrations).extracting(migration -> migration.version)
+                .containsExactly("1", "2");
+        assertThat(secondOutbox.migrationsExecuted).isZero();
+        assertThat(secondReadModel.migrationsExecuted).isZero();
         try (Connection connection = database.getConnection()) {
             assertThat(queryLong(connection, "SELECT count(*) FROM outbox")).isZero();
             assertThat(queryLong(connection, """
@@ -69,8 +77,8 @@ class MigrationsIT {
     @Test
     void migratesSeveralDatabasesOnOneServer() throws SQLException {
         // The group roles belong to the cluster: the second database finds them already there.
-        String first = Migrations.freshMigratedDatabase("first");
-        String second = Migrations.freshMigratedDatabase("second");
+        String first = Migrations.freshMigratedDatabase("first", OUTBOX, READ_MODEL);
+        String second = Migrations.freshMigratedDatabase("second", OUTBOX, READ_MODEL);
 
         for (String database : List.of(first, second)) {
             try (Connection connection = server.dataSource(database).getConnection()) {
@@ -89,9 +97,11 @@ class MigrationsIT {
             statement.execute("CREATE ROLE " + owner + " LOGIN PASSWORD 'secret' NOSUPERUSER NOCREATEROLE");
             statement.execute("ALTER DATABASE " + database + " OWNER TO " + owner);
             try {
-                MigrateResult result = Migrations.apply(server.jdbcUrl(database), owner, "secret");
+                MigrateResult outbox = Migrations.apply(OUTBOX, server.jdbcUrl(database), owner, "secret");
+                MigrateResult readModel = Migrations.apply(READ_MODEL, server.jdbcUrl(database), owner, "secret");
 
-                assertThat(result.success).isTrue();
+                assertThat(outbox.success).isTrue();
+                assertThat(readModel.success).isTrue();
                 try (Connection owned = server.dataSource(database).getConnection()) {
                     assertGroupRolesHoldTheirRights(owned);
                 }
@@ -124,14 +134,15 @@ class MigrationsIT {
 
     @Test
     void checksTheCommentsOfEveryTableTheMigrationsCreate() throws SQLException {
-        // A table added by a later migration must join TABLES, and with it the test above.
+        // A table added by a later migration must join TABLES, and with it the test above. The
+        // history tables are Flyway's: one per set.
         try (Connection connection = migrated.getConnection()) {
             assertThat(queryStrings(connection, """
                     SELECT CASE WHEN schemaname = current_schema() THEN tablename
                                 ELSE schemaname || '.' || tablename END
                     FROM pg_tables
                     WHERE schemaname IN (current_schema(), 'catalog', 'read_model')
-                      AND tablename <> 'flyway_schema_history'
+                      AND tablename NOT IN ('flyway_schema_history', 'read_model_schema_history')
                     """)).containsExactlyInAnyOrderElementsOf(tables().toList());
         }
     }

@@ -1,5 +1,6 @@
 package io.github.orderoutbox.db;
 
+import static io.github.orderoutbox.db.MigrationSet.OUTBOX;
 import static io.github.orderoutbox.db.MigrationsIT.queryLong;
 import static io.github.orderoutbox.db.MigrationsIT.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,7 @@ class OutboxContractIT {
 
     @BeforeAll
     static void migrate() {
-        database = TestServers.postgres().dataSource(Migrations.freshMigratedDatabase("contract"));
+        database = TestServers.postgres().dataSource(Migrations.freshMigratedDatabase("contract", OUTBOX));
     }
 
     @BeforeEach

@@ -1,5 +1,6 @@
 package io.github.orderoutbox.db;
 
+import static io.github.orderoutbox.db.MigrationSet.READ_MODEL;
 import static io.github.orderoutbox.db.MigrationsIT.queryLong;
 import static io.github.orderoutbox.db.MigrationsIT.queryString;
 import static io.github.orderoutbox.db.MigrationsIT.queryStrings;
@@ -53,7 +54,7 @@ class ReadModelSchemaIT {
 
     @BeforeAll
     static void migrate() {
-        database = TestServers.postgres().dataSource(Migrations.freshMigratedDatabase("read_model"));
+        database = TestServers.postgres().dataSource(Migrations.freshMigratedDatabase("read_model", READ_MODEL));
     }
 
     @BeforeEach

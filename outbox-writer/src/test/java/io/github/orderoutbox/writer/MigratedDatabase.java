@@ -2,15 +2,15 @@ package io.github.orderoutbox.writer;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
 
 /**
  * A fresh database on the shared test server with the outbox migrations of module {@code db}
- * applied, plus a small {@code orders} table standing for the orders service's business rows.
+ * ({@link MigrationSet#OUTBOX}) applied, plus a small {@code orders} table standing for the orders service's business rows.
  */
 record MigratedDatabase(PostgresServer server, String name, DataSource adminDataSource) {
 
@@ -25,7 +25,7 @@ record MigratedDatabase(PostgresServer server, String name, DataSource adminData
         PostgresServer server = TestServers.postgres();
         String name = server.createDatabase(prefix);
         DataSource dataSource = server.dataSource(name);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        MigrationSet.OUTBOX.migrate(dataSource);
         new JdbcTemplate(dataSource).execute(CREATE_ORDERS);
         return new MigratedDatabase(server, name, dataSource);
     }

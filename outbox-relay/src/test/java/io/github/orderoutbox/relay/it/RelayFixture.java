@@ -1,5 +1,6 @@
 package io.github.orderoutbox.relay.it;
 
+import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.relay.OutboxRelayApplication;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
@@ -13,13 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * One test's world: a fresh database with the migrations applied, a topic of its own on a real
+ * One test's world: a fresh database with the outbox migrations applied, a topic of its own on a real
  * broker, and relays started against them, in this JVM or as separate processes ({@code java -jar}).
  * Closing it stops every relay it started.
  */
@@ -44,12 +44,12 @@ final class RelayFixture implements AutoCloseable {
         this.admin = postgres.dataSource(database);
         this.jdbc = new JdbcTemplate(admin);
         if (migrate) {
-            Flyway.configure().dataSource(admin).locations("classpath:db/migration").load().migrate();
+            MigrationSet.OUTBOX.migrate(admin);
             OrderWriter.createOrdersTable(jdbc);
         }
     }
 
-    /** A fresh database with the migrations applied. */
+    /** A fresh database with the outbox migrations applied. */
     static RelayFixture create(PostgresServer postgres, KafkaServer kafka) {
         return new RelayFixture(postgres, kafka, true);
     }

@@ -2,6 +2,7 @@ package io.github.orderoutbox.relay.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
 import java.sql.SQLException;
@@ -9,7 +10,6 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class ClaimPlanIT {
         PostgresServer postgres = TestServers.postgres();
         String database = postgres.createDatabase("claim_plan");
         admin = new JdbcTemplate(postgres.dataSource(database));
-        Flyway.configure().dataSource(admin.getDataSource()).locations("classpath:db/migration").load().migrate();
+        MigrationSet.OUTBOX.migrate(admin.getDataSource());
         // No background ANALYZE between the steps of a test: each plan is checked against the
         // statistics the test says it has.
         admin.execute("ALTER TABLE outbox SET (autovacuum_enabled = false)");

@@ -1,9 +1,9 @@
--- The least-privilege group role of event-consumer. Like the roles of V3 it cannot log in: a
--- deployment creates its own login user and grants it the role, e.g.
+-- The least-privilege group role of event-consumer. Like the roles of the outbox set's V3 it cannot
+-- log in: a deployment creates its own login user and grants it the role, e.g.
 --   CREATE ROLE consumer_app LOGIN PASSWORD '...' IN ROLE outbox_consumer;
 -- It is created only when missing and commented only by the migration that creates it, and a
--- concurrent creation by the migration of another database of the cluster is not an error; V3 says
--- why.
+-- concurrent creation by the migration of another database of the cluster is not an error; the
+-- outbox set's V3 (db/migration/outbox/V3__roles.sql) says why.
 
 DO $$
 BEGIN
