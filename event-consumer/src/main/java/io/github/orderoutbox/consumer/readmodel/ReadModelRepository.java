@@ -78,17 +78,25 @@ public final class ReadModelRepository {
                     ?::text[]::numeric[], ?::text[]::numeric[])
             ON CONFLICT (order_id, line_id) DO NOTHING""";
 
-    // Rows arrive sorted by (customer, currency), and Postgres inserts them in array order, so
-    // every instance takes these row locks in the same order.
+    // Two steps, because Postgres checks an upsert's candidate row against the CHECK constraints
+    // before it finds the conflict: a batch that only cancels an order would propose a new row with
+    // orders_cancelled 1 and orders_placed 0, refused even though the row exists. So the first step
+    // makes sure each row exists and locks it, in the order the rows arrive (sorted by customer and
+    // currency, and Postgres takes an upsert's rows in array order), so that two instances whose
+    // batches share customers cannot deadlock; the second adds the batch's amounts.
+    private static final String LOCK_CUSTOMERS = """
+            INSERT INTO read_model.customer_summary AS c (customer_id, currency)
+            SELECT * FROM unnest(?::text[], ?::text[])
+            ON CONFLICT (customer_id, currency) DO UPDATE SET updated_at = now()""";
+
     private static final String ADD_TO_CUSTOMERS = """
-            INSERT INTO read_model.customer_summary AS c
-                (customer_id, currency, orders_placed, orders_cancelled, total_paid, updated_at)
-            SELECT u.*, now() FROM unnest(?::text[], ?::text[], ?::int[], ?::int[], ?::text[]::numeric[]) AS u
-            ON CONFLICT (customer_id, currency) DO UPDATE SET
-                orders_placed = c.orders_placed + EXCLUDED.orders_placed,
-                orders_cancelled = c.orders_cancelled + EXCLUDED.orders_cancelled,
-                total_paid = c.total_paid + EXCLUDED.total_paid,
-                updated_at = now()""";
+            UPDATE read_model.customer_summary AS c SET
+                orders_placed = c.orders_placed + u.placed,
+                orders_cancelled = c.orders_cancelled + u.cancelled,
+                total_paid = c.total_paid + u.paid,
+                updated_at = now()
+            FROM unnest(?::text[], ?::text[], ?::int[], ?::int[], ?::text[]::numeric[]) AS u(customer_id, currency, placed, cancelled, paid)
+            WHERE c.customer_id = u.customer_id AND c.currency = u.currency""";
 
     private static final String INSERT_BLOCKED = """
             INSERT INTO read_model.blocked_order
@@ -211,6 +219,9 @@ public final class ReadModelRepository {
         }
         var customers = new ArrayList<>(changes.customers().entrySet());
         if (!customers.isEmpty()) {
+            update(LOCK_CUSTOMERS,
+                    column(customers, "text", String[]::new, e -> e.getKey().customerId()),
+                    column(customers, "text", String[]::new, e -> e.getKey().currency()));
             update(ADD_TO_CUSTOMERS,
                     column(customers, "text", String[]::new, e -> e.getKey().customerId()),
                     column(customers, "text", String[]::new, e -> e.getKey().currency()),
