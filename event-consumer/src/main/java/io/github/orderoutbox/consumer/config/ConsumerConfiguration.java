@@ -1,5 +1,6 @@
 package io.github.orderoutbox.consumer.config;
 
+import io.github.orderoutbox.consumer.EventConsumerApplication;
 import io.github.orderoutbox.consumer.batch.BatchProcessor;
 import io.github.orderoutbox.consumer.catalog.Catalog;
 import io.github.orderoutbox.consumer.dedup.RecentlyApplied;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -149,6 +151,7 @@ public class ConsumerConfiguration {
     }
 
     @Bean
+    @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
     ConsumerLoop consumerLoop(KafkaConnectionProperties kafka, ConsumerProperties properties, BatchProcessor processor,
                               ConsumerMetrics metrics, ReadModelRepository readModel) {
         return new ConsumerLoop(new KafkaConsumer<>(consumerConfig(kafka, properties)), properties.topic(), processor,
@@ -158,6 +161,7 @@ public class ConsumerConfiguration {
     }
 
     @Bean
+    @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
     ConsumerLifecycle consumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties,
                                         Producer<byte[], byte[]> deadLetterProducer) {
         return new ConsumerLifecycle(loop, admin, properties, deadLetterProducer);
@@ -169,6 +173,7 @@ public class ConsumerConfiguration {
     }
 
     @Bean
+    @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
     ConsumerLoopHealthIndicator consumerLoopHealthIndicator(ConsumerLoop loop) {
         return new ConsumerLoopHealthIndicator(loop);
     }
