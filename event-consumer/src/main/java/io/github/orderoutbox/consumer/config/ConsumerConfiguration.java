@@ -8,6 +8,7 @@ import io.github.orderoutbox.consumer.deadletter.KafkaDeadLetters;
 import io.github.orderoutbox.consumer.kafka.ConsumerLoop;
 import io.github.orderoutbox.consumer.observability.ConsumerLoopHealthIndicator;
 import io.github.orderoutbox.consumer.observability.ConsumerMetrics;
+import io.github.orderoutbox.consumer.observability.GroupLagMonitor;
 import io.github.orderoutbox.consumer.observability.KafkaHealthIndicator;
 import io.github.orderoutbox.consumer.pipeline.EventContext;
 import io.github.orderoutbox.consumer.pipeline.MicrometerPipeTimer;
@@ -165,6 +166,14 @@ public class ConsumerConfiguration {
     ConsumerLifecycle consumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties,
                                         Producer<byte[], byte[]> deadLetterProducer) {
         return new ConsumerLifecycle(loop, admin, properties, deadLetterProducer);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
+    GroupLagMonitor groupLagMonitor(Admin admin, ConsumerProperties properties, MeterRegistry registry) {
+        GroupLagMonitor monitor = new GroupLagMonitor(admin, properties.groupId(), properties.topic(), registry);
+        monitor.start(java.time.Duration.ofSeconds(5));
+        return monitor;
     }
 
     @Bean

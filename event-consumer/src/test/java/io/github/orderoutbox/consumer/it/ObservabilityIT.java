@@ -88,6 +88,8 @@ class ObservabilityIT {
             assertThat(count(metrics, "consumer_lag_records")).isEqualTo(ConsumerFixture.PARTITIONS);
             assertThat(sum(metrics, "consumer_lag_records")).isZero();
             assertThat(sum(metrics, "consumer_lag_seconds")).isZero();
+            assertThat(count(metrics, "consumer_group_lag_records")).isEqualTo(ConsumerFixture.PARTITIONS);
+            assertThat(sum(metrics, "consumer_group_lag_records")).isZero();
         });
     }
 
