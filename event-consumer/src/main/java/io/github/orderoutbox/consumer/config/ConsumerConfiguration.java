@@ -135,7 +135,7 @@ public class ConsumerConfiguration {
         return Admin.create(config);
     }
 
-    @Bean(destroyMethod = "") // closed by ConsumerLifecycle after the loop has stopped
+    @Bean(destroyMethod = "close") // after ConsumerLifecycle has stopped the loop: lifecycles stop before beans are destroyed
     Producer<byte[], byte[]> deadLetterProducer(KafkaConnectionProperties kafka, ConsumerProperties properties) {
         return new KafkaProducer<>(producerConfig(kafka, properties));
     }
@@ -163,9 +163,8 @@ public class ConsumerConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
-    ConsumerLifecycle consumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties,
-                                        Producer<byte[], byte[]> deadLetterProducer) {
-        return new ConsumerLifecycle(loop, admin, properties, deadLetterProducer);
+    ConsumerLifecycle consumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties) {
+        return new ConsumerLifecycle(loop, admin, properties);
     }
 
     @Bean(destroyMethod = "close")

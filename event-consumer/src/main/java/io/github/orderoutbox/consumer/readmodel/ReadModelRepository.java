@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -366,20 +367,29 @@ public final class ReadModelRepository {
             });
         }
         if (!changes.parked().isEmpty()) {
-            jdbc.batchUpdate(INSERT_PARKED, changes.parked(), changes.parked().size(), (ps, p) -> {
-                ReceivedEvent event = p.event();
-                ps.setString(1, event.topic());
-                ps.setInt(2, event.partition());
-                ps.setLong(3, event.offset());
-                ps.setString(4, p.orderId());
-                ps.setObject(5, event.eventIdHeader().orElse(null));
-                ps.setString(6, event.header("ce_type").orElse(null));
-                ps.setBytes(7, event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8));
-                ps.setBytes(8, event.value());
-                ps.setString(9, headersJson(event));
-                ps.setTimestamp(10, Timestamp.from(event.timestamp()));
-                ps.setString(11, p.reason());
-            });
+            try {
+                jdbc.batchUpdate(INSERT_PARKED, changes.parked(), changes.parked().size(), (ps, p) -> {
+                    ReceivedEvent event = p.event();
+                    ps.setString(1, event.topic());
+                    ps.setInt(2, event.partition());
+                    ps.setLong(3, event.offset());
+                    ps.setString(4, p.orderId());
+                    ps.setObject(5, event.eventIdHeader().orElse(null));
+                    ps.setString(6, event.header("ce_type").orElse(null));
+                    ps.setBytes(7, event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8));
+                    ps.setBytes(8, event.value());
+                    ps.setString(9, headersJson(event));
+                    ps.setTimestamp(10, Timestamp.from(event.timestamp()));
+                    ps.setString(11, p.reason());
+                });
+            } catch (DataIntegrityViolationException e) {
+                if (isForeignKeyViolation(e)) {
+                    // The order was released by a redrive after this batch read it as blocked: the
+                    // batch is tried again, finds the order no longer blocked and applies the record.
+                    throw new ConcurrentApplyException("an order of the batch was released by a redrive while the batch ran", e);
+                }
+                throw e;
+            }
         }
         // Last, a redrive's releases: once the order's events are written, its parked records and block go.
         for (OrderRelease release : changes.releases()) {
@@ -394,6 +404,15 @@ public final class ReadModelRepository {
                 .put("key", header.getKey())
                 .put("value", Base64.getEncoder().encodeToString(header.getValue().getBytes(StandardCharsets.UTF_8))));
         return json.writeValueAsString(array);
+    }
+
+    private static boolean isForeignKeyViolation(DataIntegrityViolationException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int update(String sql, Column<?>... columns) {
