@@ -34,6 +34,11 @@ class RedisUnavailableIT {
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     fixture.count("SELECT count(*) FROM read_model.applied_event") == records.size());
             List<String> before = ReadModel.snapshot(fixture.jdbc);
+            // Redis remembers each applied event under its id, with an expiry (consumer.redis-ttl, 7 days).
+            await().atMost(Duration.ofSeconds(10)).until(() -> keys(fixture.redis, fixture.redisPrefix + "*") == records.size());
+            String anEvent = new String(records.get(0).headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8);
+            String ttl = send(fixture.redis, "TTL " + fixture.redisPrefix + anEvent);
+            assertThat(Long.parseLong(ttl.substring(1).trim())).isBetween(7L * 24 * 3600 - 60, 7L * 24 * 3600);
 
             send(fixture.redis, "FLUSHALL");
             List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>();
