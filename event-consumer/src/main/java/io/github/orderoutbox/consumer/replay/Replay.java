@@ -56,7 +56,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li><b>Pass 2</b> reads each partition from the first to the last recorded offset and feeds
  *       the recorded events, and only those, in batches of {@code consumer.max-poll-records}
  *       through the service's {@link BatchProcessor} with the same pipes but a deduplication that
- *       does not ask Redis ({@link SkipDuplicatesWithoutRedis}).</li>
+ *       does not ask Redis ({@link io.github.orderoutbox.consumer.pipes.SkipDuplicates#withoutRedis}).</li>
  *   <li><b>Customers</b>: each customer row the rebuilt orders count in is set from its orders.</li>
  *   <li>Compare the rows with those before, then commit, or roll back for a dry run.</li>
  * </ol>

@@ -43,7 +43,7 @@ public class ReplayConfiguration {
 
     /**
      * The service's pipes ({@link ConsumerConfiguration#pipes}, the one place their order is
-     * written) with {@link SkipDuplicates} replaced by {@link SkipDuplicatesWithoutRedis}.
+     * written) with {@link SkipDuplicates} replaced by {@link SkipDuplicates#withoutRedis}.
      */
     static List<Pipe<EventContext>> replayPipes(EventJson json, Catalog catalog, RecentlyApplied recentlyApplied,
                                                 ReadModelRepository readModel) {
@@ -53,7 +53,7 @@ public class ReplayConfiguration {
                     + pipes.stream().map(p -> p.getClass().getSimpleName()).toList());
         }
         return pipes.stream()
-                .map(pipe -> pipe instanceof SkipDuplicates ? new SkipDuplicatesWithoutRedis(readModel) : pipe)
+                .map(pipe -> pipe instanceof SkipDuplicates ? SkipDuplicates.withoutRedis(readModel) : pipe)
                 .toList();
     }
 

@@ -7,8 +7,8 @@ import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.model.events.EventType;
 import io.github.orderoutbox.model.events.OrderEvent;
 import io.github.orderoutbox.model.json.EventJson;
+import io.github.orderoutbox.testsupport.ServiceJar;
 import io.github.orderoutbox.testsupport.TestServers;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -114,26 +114,19 @@ class RelayToReadModelIT {
     }
 
     private Process startRelay(String log) throws IOException {
-        String jar = System.getProperty("relay.jar");
-        if (jar == null || !new File(jar).isFile()) {
-            throw new IllegalStateException("relay jar not found (system property relay.jar=" + jar + "); run through Maven verify");
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar));
-        Map.of("spring.datasource.url", fixture.jdbcUrl(),
-                "spring.datasource.username", fixture.postgres.adminUser(),
-                "spring.datasource.password", fixture.postgres.adminPassword(),
-                "spring.flyway.enabled", "false",
-                "spring.kafka.bootstrap-servers", fixture.kafka.bootstrapServers(),
-                "relay.topics.order", fixture.topic,
-                "relay.retention", "1h",
-                "relay.lease-ttl", "3s",
-                "relay.heartbeat-interval", "300ms",
-                "server.port", "0").forEach((key, value) -> command.add("--" + key + "=" + value));
-        command.add("--relay.lease-safety-margin=1s");
-        Path logFile = Path.of("target", log);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("spring.datasource.url", fixture.jdbcUrl());
+        settings.put("spring.datasource.username", fixture.postgres.adminUser());
+        settings.put("spring.datasource.password", fixture.postgres.adminPassword());
+        settings.put("spring.flyway.enabled", "false");
+        settings.put("spring.kafka.bootstrap-servers", fixture.kafka.bootstrapServers());
+        settings.put("relay.topics.order", fixture.topic);
+        settings.put("relay.retention", "1h");
+        settings.put("relay.lease-ttl", "3s");
+        settings.put("relay.lease-safety-margin", "1s");
+        settings.put("relay.heartbeat-interval", "300ms");
+        settings.put("server.port", "0");
+        Process process = ServiceJar.start("relay.jar", settings, Path.of("target", log));
         relays.add(process);
         return process;
     }
