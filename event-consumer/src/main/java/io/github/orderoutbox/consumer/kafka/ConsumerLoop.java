@@ -21,6 +21,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +67,7 @@ public final class ConsumerLoop {
     private final BlockedOrdersCount blockedOrders;
     private final Clock clock;
     private final Map<TopicPartition, Long> lastAppliedTimestamp = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private final Thread thread;
 
     private volatile boolean running;
@@ -151,6 +156,8 @@ public final class ConsumerLoop {
                 }
                 if (!records.isEmpty()) {
                     handle(records);
+                } else if (!uncommitted.isEmpty()) {
+                    commitUncommitted(); // offsets a commit missed while Kafka was away
                 }
                 updateLag();
                 countBlockedOrders();
@@ -161,6 +168,11 @@ public final class ConsumerLoop {
             lastFailure = e.toString();
             log.error("consumer.loop.failed reason=\"{}\"", e.toString(), e);
         } finally {
+            try {
+                commitUncommitted();
+            } catch (RuntimeException e) {
+                log.warn("consumer.loop.final_commit_failed reason=\"{}\"", e.toString());
+            }
             try {
                 consumer.close(Duration.ofSeconds(10)); // leaves the group
             } catch (RuntimeException e) {
@@ -225,18 +237,36 @@ public final class ConsumerLoop {
         sleep(delay);
     }
 
+    /**
+     * Commits the batch's offsets, together with any an earlier commit could not. A failed commit
+     * loses nothing: the effects are durable and recorded as applied, so whoever reads the records
+     * again skips them; the offsets are kept and committed with the next batch (or dropped if their
+     * partition moves away, its new owner then re-reading from the last committed offset).
+     */
     private void commit(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> ofPartition = records.records(partition);
-            offsets.put(partition, new OffsetAndMetadata(ofPartition.get(ofPartition.size() - 1).offset() + 1));
+            uncommitted.put(partition, new OffsetAndMetadata(ofPartition.get(ofPartition.size() - 1).offset() + 1));
         }
+        commitUncommitted();
+    }
+
+    private void commitUncommitted() {
+        if (uncommitted.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(uncommitted);
         try {
             commitSync(offsets);
-        } catch (CommitFailedException e) {
-            // The partitions moved to another member while the batch ran. Its effects are durable and
-            // recorded as applied, so the new owner skips these records as duplicates.
-            log.warn("consumer.commit.failed reason=\"{}\" effect=\"the new owner of the partitions re-reads the batch and skips it as duplicates\"",
+            offsets.forEach(uncommitted::remove);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            log.warn("consumer.commit.failed reason=\"{}\" effect=\"offsets kept for the next commit; records re-read meanwhile are skipped as duplicates\"",
+                    e.toString());
+        } catch (KafkaException e) {
+            if (e instanceof WakeupException || !(e instanceof RetriableException || e instanceof TimeoutException)) {
+                throw e;
+            }
+            log.warn("consumer.commit.failed reason=\"{}\" effect=\"Kafka unavailable; offsets kept for the next commit\"",
                     e.toString());
         }
     }
@@ -295,6 +325,7 @@ public final class ConsumerLoop {
             // Batches run on this thread between polls, so nothing is in flight here: every batch
             // applied has had its offsets committed.
             log.info("consumer.partitions.revoked partitions={}", partitions);
+            commitUncommitted(); // last chance to commit offsets of these partitions an earlier commit missed
             forget(partitions);
         }
 
@@ -312,6 +343,7 @@ public final class ConsumerLoop {
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
                 lastAppliedTimestamp.remove(partition);
+                uncommitted.remove(partition);
                 metrics.forgetLag(partition.topic(), partition.partition());
             }
         }
