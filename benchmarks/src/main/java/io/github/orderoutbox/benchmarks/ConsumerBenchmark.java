@@ -32,7 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * machine. Results go to {@code benchmarks/results/consumer-<time>.md} and {@code consumer-latest.md}.
  *
  * <p>Arguments (all optional): {@code events=200000 per-record-events=20000 duplicate-events=100000
- * warmup=20000 orders=10000 runs=2 scenarios=drain,drain-per-record,drain-duplicates jvm=-Xmx512m},
+ * warmup=50000 orders=10000 runs=2 scenarios=drain,drain-per-record,drain-duplicates jvm=-Xmx512m},
  * and any
  * consumer setting as {@code key=value} with a dot in the key, e.g. {@code consumer.max-poll-records=5000}
  * or {@code spring.datasource.hikari.maximum-pool-size=2}; {@code jvm} holds the consumer's JVM
@@ -49,7 +49,7 @@ public final class ConsumerBenchmark {
         options.put("events", "200000");
         options.put("per-record-events", "20000");
         options.put("duplicate-events", "100000");
-        options.put("warmup", "20000");
+        options.put("warmup", "50000");
         options.put("orders", "10000");
         options.put("runs", "2");
         options.put("scenarios", String.join(",", DRAIN, PER_RECORD, DUPLICATES));

@@ -35,8 +35,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * consumer's own promise that the records' effects are durable, so nothing is counted early.
  *
  * <p>Afterwards the consumer is stopped and the run is checked: the read model must hold exactly
- * what the generator predicts, one Redis key per distinct event must have been written, and the
- * dead-letter topic must be empty. A run that fails the check throws.
+ * what the generator predicts and the dead-letter topic must be empty, or the run throws. A run
+ * that wrote fewer Redis keys than distinct events is noted: some Redis calls failed.
  */
 final class ConsumerDrain {
 
@@ -128,10 +128,10 @@ final class ConsumerDrain {
                 Duration elapsed = Duration.ofNanos(end - start);
                 String profile = profile(metricsAtStart, metrics(consumer), elapsed);
                 run = new ConsumerRun(scenario, round, committed - committedAtStart, elapsed, cpu,
-                        Duration.ofNanos(end - launched), committed, profile, loadAtStart + " → " + Machine.loadAverage());
+                        Duration.ofNanos(end - launched), committed, profile, loadAtStart + " → " + Machine.loadAverage(), "");
             }
-            verify(scenario, db, topic, admin, deadLetterTopic, redisKeys() - redisKeysBefore);
-            return run;
+            String note = verify(scenario, db, topic, admin, deadLetterTopic, redisKeys() - redisKeysBefore);
+            return note.isEmpty() ? run : run.noting(note);
         }
     }
 
@@ -142,8 +142,14 @@ final class ConsumerDrain {
         return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
     }
 
-    private void verify(String scenario, BenchmarkDatabase db, EventTopic topic, Admin admin, String deadLetterTopic,
-                        long redisKeysWritten) throws InterruptedException, ExecutionException {
+    /**
+     * Throws unless the read model is as predicted and no event was dead-lettered. Redis keys
+     * missing are not a fault: when a Redis call fails (a timeout on a starved machine), the
+     * consumer leaves Redis alone for a pause and deduplicates from Postgres alone, as designed.
+     * Such a run measured that slower path in part, which the returned note says.
+     */
+    private static String verify(String scenario, BenchmarkDatabase db, EventTopic topic, Admin admin, String deadLetterTopic,
+                                 long redisKeysWritten) throws InterruptedException, ExecutionException {
         ReadModelCounts found = ReadModelCounts.read(db.jdbc);
         long deadLetters = records(admin, deadLetterTopic);
         List<String> problems = new java.util.ArrayList<>();
@@ -153,14 +159,14 @@ final class ConsumerDrain {
         if (deadLetters != 0) {
             problems.add(deadLetters + " dead letters in " + deadLetterTopic);
         }
-        if (redisKeysWritten != topic.distinct()) {
-            problems.add(redisKeysWritten + " Redis keys written for " + topic.distinct() + " distinct events");
-        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException(scenario + " is wrong: " + String.join("; ", problems));
         }
         System.out.printf("%s checked: %,d events applied once each, %,d orders %s, no dead letters, %,d Redis keys%n",
                 scenario, found.appliedEvents(), found.orders(), found.statuses(), redisKeysWritten);
+        return redisKeysWritten == topic.distinct() ? "" : String.format(
+                "only %,d Redis keys for %,d events: Redis calls failed, and Postgres alone deduplicated for a while",
+                redisKeysWritten, topic.distinct());
     }
 
     /** Records in a topic (all of them: nothing is deleted during a run), 0 if it does not exist. */

@@ -15,9 +15,15 @@ import java.util.Map;
  * @param profile     the consumer's own timers over {@code elapsed}: batches and time per pipe
  * @param load        the machine's load average (1 minute) when the clock started and stopped:
  *                    above 2 on two cores, other work was competing for the CPU
+ * @param note        what a reader of the figure must know, e.g. that Redis calls failed; or empty
  */
 record ConsumerRun(String scenario, int round, long events, Duration elapsed, Map<String, Duration> cpu,
-                   Duration sinceLaunch, long records, String profile, String load) {
+                   Duration sinceLaunch, long records, String profile, String load, String note) {
+
+    ConsumerRun noting(String more) {
+        return new ConsumerRun(scenario, round, events, elapsed, cpu, sinceLaunch, records, profile, load,
+                note.isEmpty() ? more : note + "; " + more);
+    }
 
     double eventsPerSecond() {
         return events / seconds(elapsed);
@@ -38,6 +44,7 @@ record ConsumerRun(String scenario, int round, long events, Duration elapsed, Ma
         return String.format("%s round %d: %,d events in %.2f s = %,.0f events/s; CPU ms per 1,000 events: consumer %s, "
                         + "postgres %s, redis %s, kafka %s; %,d records in %.1f s since launch; load average %s",
                 scenario, round, events, seconds(elapsed), eventsPerSecond(), cpuPerThousand("consumer"),
-                cpuPerThousand("postgres"), cpuPerThousand("redis"), cpuPerThousand("kafka"), records, seconds(sinceLaunch), load);
+                cpuPerThousand("postgres"), cpuPerThousand("redis"), cpuPerThousand("kafka"), records, seconds(sinceLaunch), load)
+                + (note.isEmpty() ? "" : "; NOTE: " + note);
     }
 }
