@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** The admin requests that the Kafka servers need: probing the cluster and creating topics. */
 final class KafkaAdminCalls {
@@ -75,10 +76,20 @@ final class KafkaAdminCalls {
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            TopicDescription description = admin.describeTopics(List.of(name))
-                    .allTopicNames()
-                    .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(name);
+            TopicDescription description;
+            try {
+                description = admin.describeTopics(List.of(name))
+                        .allTopicNames()
+                        .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(name);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                // The broker answering may not know the topic yet: its metadata lags the controller.
+                Thread.sleep(50);
+                continue;
+            }
             List<TopicPartitionInfo> led = description.partitions().stream()
                     .filter(partition -> partition.leader() != null && !partition.leader().isEmpty())
                     .toList();
