@@ -32,11 +32,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * machine. Results go to {@code benchmarks/results/consumer-<time>.md} and {@code consumer-latest.md}.
  *
  * <p>Arguments (all optional): {@code events=200000 per-record-events=20000 duplicate-events=100000
- * warmup=50000 orders=10000 runs=2 scenarios=drain,drain-per-record,drain-duplicates jvm=-Xmx512m},
+ * warmup=50000 orders=10000 runs=2 instances=1 scenarios=drain,drain-per-record,drain-duplicates
+ * jvm=-Xmx512m},
  * and any
  * consumer setting as {@code key=value} with a dot in the key, e.g. {@code consumer.max-poll-records=5000}
  * or {@code spring.datasource.hikari.maximum-pool-size=2}; {@code jvm} holds the consumer's JVM
- * options, separated by spaces.
+ * options, separated by spaces; {@code instances} consumer processes share the group's partitions.
  */
 public final class ConsumerBenchmark {
 
@@ -52,6 +53,7 @@ public final class ConsumerBenchmark {
         options.put("warmup", "50000");
         options.put("orders", "10000");
         options.put("runs", "2");
+        options.put("instances", "1");
         options.put("scenarios", String.join(",", DRAIN, PER_RECORD, DUPLICATES));
         options.put("jvm", "-Xmx512m");
         Map<String, String> consumerSettings = new LinkedHashMap<>();
@@ -110,7 +112,8 @@ public final class ConsumerBenchmark {
                 }
             }
 
-            ConsumerDrain drain = new ConsumerDrain(postgres, kafka, redis, jar, jvmOptions);
+            ConsumerDrain drain = new ConsumerDrain(postgres, kafka, redis, jar, jvmOptions,
+                    Integer.parseInt(options.get("instances")));
             List<ConsumerRun> results = new ArrayList<>();
             for (int round = 1; round <= runs; round++) {
                 for (String scenario : scenarios) {

@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * a fresh database (both migration sets and the catalogue), and a consumer group, Redis key prefix
  * and dead-letter topic of its own.
  *
- * <p>The consumer starts, applies the warm-up records (JIT, connection pools, the catalogue cache)
+ * <p>The consumer starts (or several, in one group), applies the warm-up records (JIT, connection pools, the catalogue cache)
  * and goes on into the measured ones without a pause. The group's committed offsets are read every
  * 100 ms; the clock runs from the first reading at or past the warm-up to the first reading at the
  * end of the topic, and counts the records committed in between. Committed offsets are the
@@ -52,13 +53,16 @@ final class ConsumerDrain {
     private final RedisServer redis;
     private final Path jar;
     private final List<String> jvmOptions;
+    private final int instances;
 
-    ConsumerDrain(PostgresServer postgres, KafkaServer kafka, RedisServer redis, Path jar, List<String> jvmOptions) {
+    /** @param instances consumer processes in the group, each with its share of the partitions */
+    ConsumerDrain(PostgresServer postgres, KafkaServer kafka, RedisServer redis, Path jar, List<String> jvmOptions, int instances) {
         this.postgres = postgres;
         this.kafka = kafka;
         this.redis = redis;
         this.jar = jar;
         this.jvmOptions = jvmOptions;
+        this.instances = instances;
     }
 
     /**
@@ -91,18 +95,26 @@ final class ConsumerDrain {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             long launched = System.nanoTime();
             ConsumerRun run;
-            try (ServiceProcess consumer = ServiceProcess.start(jar, jvmOptions, all, log)) {
-                Map<Long, String> pids = Map.of(consumer.pid(), "consumer");
+            List<ServiceProcess> consumers = new ArrayList<>();
+            try (PostgresActivity sessions = new PostgresActivity(db.dataSource)) {
+                for (int i = 0; i < instances; i++) {
+                    consumers.add(ServiceProcess.start(jar, jvmOptions, all,
+                            i == 0 ? log : log.resolveSibling(log.getFileName().toString().replace(".log", "-" + i + ".log"))));
+                }
+                Map<Long, String> pids = consumers.stream().collect(Collectors.toMap(ServiceProcess::pid, c -> "consumer"));
                 long start = 0;
                 long committedAtStart = 0;
                 Map<String, Duration> cpuAtStart = null;
                 Map<String, Double> metricsAtStart = Map.of();
                 String loadAtStart = "";
+                Map<String, Long> threadsAtStart = Map.of();
                 long committed = -1;
                 long lastProgress = System.nanoTime();
                 while (true) {
                     Thread.sleep(POLL.toMillis());
-                    consumer.requireAlive("consumer (log: " + log + ")");
+                    for (ServiceProcess consumer : consumers) {
+                        consumer.requireAlive("consumer (log: " + log + ")");
+                    }
                     long now = committed(admin, group);
                     long at = System.nanoTime();
                     if (now != committed) {
@@ -116,19 +128,29 @@ final class ConsumerDrain {
                         start = at;
                         committedAtStart = committed;
                         cpuAtStart = ProcessCpu.snapshot(pids);
-                        metricsAtStart = metrics(consumer);
+                        metricsAtStart = metrics(consumers);
                         loadAtStart = Machine.loadAverage();
+                        threadsAtStart = threads(consumers);
                     }
                     if (cpuAtStart != null && committed >= topic.records()) {
                         break;
+                    }
+                    if (cpuAtStart != null) {
+                        sessions.sample();
                     }
                 }
                 long end = System.nanoTime();
                 Map<String, Duration> cpu = ProcessCpu.used(cpuAtStart, ProcessCpu.snapshot(pids));
                 Duration elapsed = Duration.ofNanos(end - start);
-                String profile = profile(metricsAtStart, metrics(consumer), elapsed);
+                String profile = profile(metricsAtStart, metrics(consumers), elapsed)
+                        + "; the consumer's CPU by thread: " + ThreadCpu.shares(threadsAtStart, threads(consumers))
+                        + "; its Postgres sessions, on average: " + sessions.summary();
                 run = new ConsumerRun(scenario, round, committed - committedAtStart, elapsed, cpu,
                         Duration.ofNanos(end - launched), committed, profile, loadAtStart + " → " + Machine.loadAverage(), "");
+            } finally {
+                for (ServiceProcess consumer : consumers) {
+                    consumer.close();
+                }
             }
             String note = verify(scenario, db, topic, admin, deadLetterTopic, redisKeys() - redisKeysBefore);
             return note.isEmpty() ? run : run.noting(note);
@@ -194,19 +216,27 @@ final class ConsumerDrain {
         }
     }
 
-    /** The consumer's timers and counters by series, or nothing while its web server is not up yet. */
-    private static Map<String, Double> metrics(ServiceProcess consumer) throws InterruptedException {
+    /** The consumers' timers and counters by series, summed; a consumer whose web server is not up yet adds nothing. */
+    private static Map<String, Double> metrics(List<ServiceProcess> consumers) throws InterruptedException {
         Map<String, Double> series = new TreeMap<>();
-        try {
-            Matcher m = SERIES.matcher(consumer.prometheus(METRICS));
-            while (m.find()) {
-                Matcher pipe = PIPE.matcher(m.group(2) == null ? "" : m.group(2));
-                series.put(m.group(1) + (pipe.find() ? ":" + pipe.group(1) : ""), Double.parseDouble(m.group(3)));
+        for (ServiceProcess consumer : consumers) {
+            try {
+                Matcher m = SERIES.matcher(consumer.prometheus(METRICS));
+                while (m.find()) {
+                    Matcher pipe = PIPE.matcher(m.group(2) == null ? "" : m.group(2));
+                    series.merge(m.group(1) + (pipe.find() ? ":" + pipe.group(1) : ""), Double.parseDouble(m.group(3)), Double::sum);
+                }
+            } catch (IOException notListeningYet) {
+                // the difference then covers the time since start
             }
-        } catch (IOException notListeningYet) {
-            // the difference then covers the time since start
         }
         return series;
+    }
+
+    private static Map<String, Long> threads(List<ServiceProcess> consumers) {
+        Map<String, Long> ticks = new TreeMap<>();
+        consumers.forEach(consumer -> ThreadCpu.snapshot(consumer.pid()).forEach((kind, used) -> ticks.merge(kind, used, Long::sum)));
+        return ticks;
     }
 
     /**
