@@ -51,6 +51,7 @@ final class PostgresActivity implements AutoCloseable {
         }
         StringBuilder out = new StringBuilder();
         sessions.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> (double) e.getValue() / samples >= 0.005) // a state seen once or twice in a run says nothing
                 .forEach(e -> out.append(String.format("%s %.2f, ", e.getKey(), (double) e.getValue() / samples)));
         return out.length() == 0 ? "all idle" : out.substring(0, out.length() - 2);
     }
