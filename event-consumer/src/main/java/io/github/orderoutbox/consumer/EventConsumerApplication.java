@@ -39,7 +39,9 @@ public class EventConsumerApplication {
     public static int runCommand(String name, String[] args, PrintStream out) {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(EventConsumerApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties(Map.of(LOOP_ENABLED, "false", "spring.main.banner-mode", "off"))
+                // The command's own output is what the operator reads: the service's info logs would bury it.
+                // --logging.level.root=info brings them back.
+                .properties(Map.of(LOOP_ENABLED, "false", "spring.main.banner-mode", "off", "logging.level.root", "warn"))
                 .run(args)) {
             Map<String, ConsumerCommand> commands = context.getBeansOfType(ConsumerCommand.class);
             ConsumerCommand command = commands.values().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);

@@ -35,6 +35,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void batchesAndTheReadModelDoNotDependOnKafka() {
+        noClasses().that().resideInAnyPackage(CONSUMER + ".batch..", CONSUMER + ".readmodel..", CONSUMER + ".catalog..",
+                        CONSUMER + ".dedup..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+                .because("a batch is applied from ReceivedEvents; the Kafka loop and the dead-letter sender are adapters")
+                .check(classes);
+    }
+
+    @Test
     void pipelineDoesNotDependOnThePipesItRuns() {
         noClasses().that().resideInAPackage(CONSUMER + ".pipeline..")
                 .should().dependOnClassesThat().resideInAPackage(CONSUMER + ".pipes..")

@@ -13,8 +13,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 /** The admin requests that the Kafka servers need: probing the cluster and creating topics. */
 final class KafkaAdminCalls {
@@ -86,7 +86,7 @@ final class KafkaAdminCalls {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
-                // The broker answering may not know the topic yet: its metadata lags the controller.
+                // The broker that answered has not learnt of the topic from the controller yet.
                 Thread.sleep(50);
                 continue;
             }

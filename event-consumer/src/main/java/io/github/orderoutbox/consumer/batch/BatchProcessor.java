@@ -9,6 +9,7 @@ import io.github.orderoutbox.consumer.pipeline.PipeTimer;
 import io.github.orderoutbox.consumer.pipeline.Pipeline;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
 import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
+import io.github.orderoutbox.consumer.readmodel.OrderRelease;
 import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
 import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
 import io.github.orderoutbox.consumer.readmodel.ReadModelRepository;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -116,16 +118,9 @@ public final class BatchProcessor {
         Map<String, UUID> blocked = new HashMap<>(outageSafe(() -> readModel.blockedAmong(keysOf(events)), "reading blocked orders"));
 
         List<ReceivedEvent> toRun = events.stream().filter(e -> e.key() == null || !blocked.containsKey(e.key())).toList();
-        for (BatchAware aware : batchAware) {
-            outageSafe(() -> {
-                aware.beforeBatch(batch, toRun);
-                return null;
-            }, "preparing the batch in " + aware.getClass().getSimpleName());
-        }
+        prepare(batch, toRun);
 
-        int applied = 0;
-        int duplicates = 0;
-        int stale = 0;
+        Tally tally = new Tally();
         int parked = 0;
         List<DeadLetter> letters = new ArrayList<>();
         for (ReceivedEvent event : events) {
@@ -138,15 +133,7 @@ public final class BatchProcessor {
             EventContext context = new EventContext(event, attempt, batch);
             try {
                 Outcome outcome = pipeline.send(context);
-                if (outcome instanceof Outcome.Stopped stopped) {
-                    switch (stopped.reason().code()) {
-                        case StopCodes.DUPLICATE -> duplicates++;
-                        case StopCodes.STALE -> stale++;
-                        default -> log.info("consumer.event.stopped event=\"{}\" pipe={} reason={}",
-                                event, stopped.pipe(), stopped.reason());
-                    }
-                } else {
-                    applied++;
+                if (tally.add(outcome, event)) {
                     metrics.applied(context.eventType());
                 }
             } catch (PipeFailedException failure) {
@@ -177,14 +164,12 @@ public final class BatchProcessor {
             }
         }
 
-        write(changes);
-        for (BatchAware aware : batchAware) {
-            aware.afterCommit(batch);
-        }
-        metrics.duplicates(duplicates);
-        metrics.stale(stale);
+        write(changes, false);
+        afterCommit(batch);
+        metrics.duplicates(tally.duplicates);
+        metrics.stale(tally.stale);
         metrics.parked(parked);
-        return new BatchResult(applied, duplicates, stale, letters.size(), parked);
+        return new BatchResult(tally.applied, tally.duplicates, tally.stale, letters.size(), parked);
     }
 
     /** Dead-letters an event whose changes the database refused when written on its own. */
@@ -198,17 +183,23 @@ public final class BatchProcessor {
             ReadModelChanges changes = new ReadModelChanges();
             changes.block(new BlockedOrder(event.key(), letter.eventId().orElse(null), letter.reason(),
                     receipt.topic(), receipt.partition(), receipt.offset()));
-            write(changes);
+            write(changes, false);
         }
         return new BatchResult(0, 0, 0, 1, 0);
     }
 
-    private void write(ReadModelChanges changes) {
+    /** Writes the changes in one transaction, or (a dry run) writes them and rolls the transaction back. */
+    private void write(ReadModelChanges changes, boolean rollBack) {
         if (changes.isEmpty()) {
             return;
         }
         try {
-            transactions.executeWithoutResult(status -> readModel.write(changes));
+            transactions.executeWithoutResult(status -> {
+                readModel.write(changes);
+                if (rollBack) {
+                    status.setRollbackOnly();
+                }
+            });
         } catch (RuntimeException e) {
             if (Failures.classify(e) == Failures.Kind.OUTAGE) {
                 throw new RetryableBatchException("writing the batch failed", e);
@@ -250,6 +241,114 @@ public final class BatchProcessor {
 
         WriteRefusedException(Throwable cause) {
             super(cause);
+        }
+    }
+
+    /**
+     * Sends the events of one blocked order through the pipes again, as one batch in the order
+     * given (the order they had in Kafka), and releases the order if every one of them is applied
+     * or skipped as a duplicate or stale: the effects and the release are written in one
+     * transaction. If one fails, the rest are not tried, nothing is written, and the order stays
+     * blocked as it was; no dead letter is sent.
+     *
+     * <p>Unlike {@link #process}, an event of a blocked order is run rather than parked (its order
+     * is the one being released), an unexpected failure is not retried (the operator runs the
+     * redrive again), and Redis and the metrics hear of the events only once they are committed.
+     *
+     * @param release what to remove once the events are applied: the order's block as read, and
+     *                the parked records among the events
+     * @param events  the dead-lettered event and the parked ones, every one keyed by the order
+     * @param dryRun  run the pipes and the transaction's statements, then roll it back
+     * @throws RetryableBatchException if an outage stopped the redrive; nothing of it was written
+     */
+    public RedriveResult redrive(OrderRelease release, List<ReceivedEvent> events, boolean dryRun) {
+        String orderId = release.orderId();
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("no events to redrive for order " + orderId);
+        }
+        for (ReceivedEvent event : events) {
+            if (!orderId.equals(event.key())) {
+                throw new IllegalArgumentException("event " + event + " is not of order " + orderId);
+            }
+        }
+        BatchScope batch = new BatchScope(1);
+        prepare(batch, events);
+        Tally tally = new Tally();
+        List<String> appliedTypes = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            ReceivedEvent event = events.get(i);
+            EventContext context = new EventContext(event, 1, batch);
+            try {
+                if (tally.add(pipeline.send(context), event)) {
+                    appliedTypes.add(context.eventType());
+                }
+            } catch (PipeFailedException failure) {
+                if (Failures.classify(failure.getCause()) == Failures.Kind.OUTAGE) {
+                    throw new RetryableBatchException("redriving event " + event + " failed in pipe " + failure.pipe(),
+                            failure.getCause());
+                }
+                return tally.result(orderId, events.size(),
+                        new RedriveResult.Failure(i + 1, Optional.of(event), failure.pipe(), failure.getCause()));
+            }
+        }
+
+        batch.changes().release(release);
+        try {
+            write(batch.changes(), dryRun);
+        } catch (WriteRefusedException refused) {
+            // No one event is to blame: the database refused the changes of all of them together.
+            return tally.result(orderId, events.size(),
+                    new RedriveResult.Failure(0, Optional.empty(), WRITE_PHASE, refused.getCause()));
+        }
+        if (!dryRun) {
+            afterCommit(batch);
+            appliedTypes.forEach(metrics::applied);
+            metrics.duplicates(tally.duplicates);
+            metrics.stale(tally.stale);
+        }
+        return tally.result(orderId, events.size(), null);
+    }
+
+    /** Lets the pipes that work per batch look up what the events to run need. */
+    private void prepare(BatchScope batch, List<ReceivedEvent> toRun) {
+        for (BatchAware aware : batchAware) {
+            outageSafe(() -> {
+                aware.beforeBatch(batch, toRun);
+                return null;
+            }, "preparing the batch in " + aware.getClass().getSimpleName());
+        }
+    }
+
+    private void afterCommit(BatchScope batch) {
+        for (BatchAware aware : batchAware) {
+            aware.afterCommit(batch);
+        }
+    }
+
+    /** Counts what became of the events that went through the pipes. */
+    private static final class Tally {
+
+        int applied;
+        int duplicates;
+        int stale;
+
+        /** Counts the outcome of one event, logging a stop that is neither a duplicate nor stale; true if applied. */
+        boolean add(Outcome outcome, ReceivedEvent event) {
+            if (outcome instanceof Outcome.Stopped stopped) {
+                switch (stopped.reason().code()) {
+                    case StopCodes.DUPLICATE -> duplicates++;
+                    case StopCodes.STALE -> stale++;
+                    default -> log.info("consumer.event.stopped event=\"{}\" pipe={} reason={}",
+                            event, stopped.pipe(), stopped.reason());
+                }
+                return false;
+            }
+            applied++;
+            return true;
+        }
+
+        RedriveResult result(String orderId, int events, RedriveResult.Failure failure) {
+            return new RedriveResult(orderId, events, applied, duplicates, stale, Optional.ofNullable(failure));
         }
     }
 }

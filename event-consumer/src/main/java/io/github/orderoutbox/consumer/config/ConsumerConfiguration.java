@@ -8,6 +8,7 @@ import io.github.orderoutbox.consumer.deadletter.KafkaDeadLetters;
 import io.github.orderoutbox.consumer.kafka.ConsumerLoop;
 import io.github.orderoutbox.consumer.observability.ConsumerLoopHealthIndicator;
 import io.github.orderoutbox.consumer.observability.ConsumerMetrics;
+import io.github.orderoutbox.consumer.observability.GroupLagMonitor;
 import io.github.orderoutbox.consumer.observability.KafkaHealthIndicator;
 import io.github.orderoutbox.consumer.pipeline.EventContext;
 import io.github.orderoutbox.consumer.pipeline.MicrometerPipeTimer;
@@ -134,7 +135,7 @@ public class ConsumerConfiguration {
         return Admin.create(config);
     }
 
-    @Bean(destroyMethod = "") // closed by ConsumerLifecycle after the loop has stopped
+    @Bean(destroyMethod = "close") // after ConsumerLifecycle has stopped the loop: lifecycles stop before beans are destroyed
     Producer<byte[], byte[]> deadLetterProducer(KafkaConnectionProperties kafka, ConsumerProperties properties) {
         return new KafkaProducer<>(producerConfig(kafka, properties));
     }
@@ -162,9 +163,16 @@ public class ConsumerConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
-    ConsumerLifecycle consumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties,
-                                        Producer<byte[], byte[]> deadLetterProducer) {
-        return new ConsumerLifecycle(loop, admin, properties, deadLetterProducer);
+    ConsumerLifecycle consumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties) {
+        return new ConsumerLifecycle(loop, admin, properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
+    GroupLagMonitor groupLagMonitor(Admin admin, ConsumerProperties properties, MeterRegistry registry) {
+        GroupLagMonitor monitor = new GroupLagMonitor(admin, properties.groupId(), properties.topic(), registry);
+        monitor.start(java.time.Duration.ofSeconds(5));
+        return monitor;
     }
 
     @Bean

@@ -2,9 +2,7 @@ package io.github.orderoutbox.consumer.config;
 
 import io.github.orderoutbox.consumer.deadletter.DeadLetterTopic;
 import io.github.orderoutbox.consumer.kafka.ConsumerLoop;
-import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -12,7 +10,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Starts the delivery loop once the application is ready (after the migrations and the
  * dead-letter topic), and on shutdown stops it first: the batch in flight finishes, its offsets
- * are committed and the consumer leaves its group; then the dead-letter producer is closed.
+ * are committed and the consumer leaves its group. The dead-letter producer is closed after that,
+ * when Spring destroys the beans.
  */
 public final class ConsumerLifecycle implements SmartLifecycle {
 
@@ -21,15 +20,12 @@ public final class ConsumerLifecycle implements SmartLifecycle {
     private final ConsumerLoop loop;
     private final Admin admin;
     private final ConsumerProperties properties;
-    private final Producer<byte[], byte[]> deadLetterProducer;
     private volatile boolean running;
 
-    public ConsumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties,
-                             Producer<byte[], byte[]> deadLetterProducer) {
+    public ConsumerLifecycle(ConsumerLoop loop, Admin admin, ConsumerProperties properties) {
         this.loop = loop;
         this.admin = admin;
         this.properties = properties;
-        this.deadLetterProducer = deadLetterProducer;
     }
 
     @Override
@@ -46,7 +42,6 @@ public final class ConsumerLifecycle implements SmartLifecycle {
             log.warn("consumer.shutdown.timeout waited_ms={} effect=\"the batch in flight is not committed; it is re-read and skipped as duplicates\"",
                     properties.shutdownTimeout().toMillis());
         }
-        deadLetterProducer.close(Duration.ofSeconds(10));
     }
 
     @Override

@@ -33,12 +33,34 @@ import java.util.UUID;
  */
 public final class SkipDuplicates implements Pipe<EventContext>, BatchAware {
 
-    private final RecentlyApplied recentlyApplied;
+    private final RecentlyApplied recentlyApplied; // null: Postgres alone
     private final ReadModelRepository readModel;
 
     public SkipDuplicates(RecentlyApplied recentlyApplied, ReadModelRepository readModel) {
         this.recentlyApplied = Objects.requireNonNull(recentlyApplied, "recentlyApplied");
         this.readModel = Objects.requireNonNull(readModel, "readModel");
+    }
+
+    private SkipDuplicates(ReadModelRepository readModel) {
+        this.recentlyApplied = null;
+        this.readModel = Objects.requireNonNull(readModel, "readModel");
+    }
+
+    /**
+     * The pipe for a replay: it asks {@code read_model.applied_event} alone, never Redis, and writes
+     * nothing to Redis after a batch.
+     *
+     * <p>Redis remembers every event a replay feeds again (they were all applied before), so asking
+     * it would stop the whole replay (the trap "replay fights dedup"). Deleting those keys first
+     * would work for a real replay, but a dry run would then change Redis although it promises to
+     * change nothing, and a replay that fails half-way would leave the keys gone. Postgres answers
+     * correctly inside the replay's transaction: the replay deleted the records of exactly the
+     * events it feeds again, so they are "not applied" until the replay applies them, and an event
+     * recorded in any other way is still skipped. A replay's batch ends at a savepoint, not a
+     * commit, and the Redis keys of the re-applied events are right whether it commits or not.
+     */
+    public static SkipDuplicates withoutRedis(ReadModelRepository readModel) {
+        return new SkipDuplicates(readModel);
     }
 
     @Override
@@ -47,7 +69,7 @@ public final class SkipDuplicates implements Pipe<EventContext>, BatchAware {
         for (ReceivedEvent event : events) {
             event.eventIdHeader().ifPresent(ids::add);
         }
-        Set<UUID> seen = recentlyApplied.seen(ids);
+        Set<UUID> seen = recentlyApplied == null ? Set.of() : recentlyApplied.seen(ids);
         Set<UUID> unknownToRedis = new HashSet<>(ids);
         unknownToRedis.removeAll(seen);
         batch.addAppliedBefore(seen);
@@ -66,6 +88,9 @@ public final class SkipDuplicates implements Pipe<EventContext>, BatchAware {
 
     @Override
     public void afterCommit(BatchScope batch) {
+        if (recentlyApplied == null) {
+            return;
+        }
         recentlyApplied.remember(batch.changes().applied().stream().map(AppliedEvent::eventId).toList());
     }
 }

@@ -162,7 +162,7 @@ public final class SyncReadModel implements Pipe<EventContext>, BatchAware {
     private static long position(EventContext context) {
         String position = context.event().header(EventHeaders.POSITION).orElseThrow(() -> new InvalidEventException(
                 "event " + context.eventId(), List.of(new Violation(EventHeaders.POSITION,
-                        "is required: the read model's version guard orders an order's events by it"))));
+                        "header " + EventHeaders.POSITION + " is missing; the read model's version guard orders an order's events by it"))));
         return Long.parseLong(position); // ValidateEventSchema checked it is a positive integer
     }
 }

@@ -58,7 +58,7 @@ public final class ValidateEventSchema implements Pipe<EventContext> {
             // The key decides the partition, so an event keyed by another order would be ordered
             // with that order's events, not its own.
             throw new InvalidEventException("event " + envelope.id(), List.of(new Violation("key",
-                    "must equal ce_subject '" + envelope.subject() + "', was '" + received.key() + "'")));
+                    "record key '" + received.key() + "' must equal ce_subject '" + envelope.subject() + "'")));
         }
         String type = envelope.type();
         schemas.requireValid(type, envelope.version(), payload);

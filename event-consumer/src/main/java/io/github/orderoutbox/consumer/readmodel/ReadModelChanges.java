@@ -34,6 +34,7 @@ public final class ReadModelChanges {
     private final Map<CustomerKey, CustomerDelta> customers = new TreeMap<>();
     private final List<BlockedOrder> blocked = new ArrayList<>();
     private final List<ParkedRecord> parked = new ArrayList<>();
+    private final List<OrderRelease> releases = new ArrayList<>();
 
     /**
      * Adds orders as the read model holds them before the batch.
@@ -95,7 +96,7 @@ public final class ReadModelChanges {
     }
 
     public boolean isEmpty() {
-        return applied.isEmpty() && blocked.isEmpty() && parked.isEmpty();
+        return applied.isEmpty() && blocked.isEmpty() && parked.isEmpty() && releases.isEmpty();
     }
 
     public List<AppliedEvent> applied() {
@@ -136,5 +137,17 @@ public final class ReadModelChanges {
             int byCustomer = customerId.compareTo(other.customerId);
             return byCustomer != 0 ? byCustomer : currency.compareTo(other.currency);
         }
+    }
+
+    /**
+     * Unblocks a redriven order in the batch's transaction: its redriven parked records and its
+     * block are deleted after the events' effects are written.
+     */
+    public void release(OrderRelease release) {
+        releases.add(release);
+    }
+
+    public List<OrderRelease> releases() {
+        return Collections.unmodifiableList(releases);
     }
 }

@@ -9,7 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -21,7 +24,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -110,6 +115,42 @@ public final class ReadModelRepository {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
             ON CONFLICT (topic, partition, kafka_offset) DO NOTHING""";
 
+    // Redrive's selection, oldest block first. Each filter is given once and is null when unused.
+    // The reason is matched with strpos rather than LIKE, so that % and _ in an operator's text
+    // mean themselves.
+    private static final String SELECT_BLOCKED = """
+            WITH filter AS (SELECT ?::text[] AS order_ids, ?::text AS reason_part,
+                                   ?::timestamptz AS blocked_from, ?::timestamptz AS blocked_before)
+            SELECT b.order_id, b.first_event_id, b.reason, b.dead_letter_topic, b.dead_letter_partition,
+                   b.dead_letter_offset
+            FROM read_model.blocked_order b, filter f
+            WHERE (f.order_ids IS NULL OR b.order_id = ANY(f.order_ids))
+              AND (f.reason_part IS NULL OR strpos(lower(b.reason), lower(f.reason_part)) > 0)
+              AND (f.blocked_from IS NULL OR b.blocked_at >= f.blocked_from)
+              AND (f.blocked_before IS NULL OR b.blocked_at < f.blocked_before)
+            ORDER BY b.blocked_at, b.order_id""";
+
+    // In the order Kafka delivered them (one order keeps to one partition); walks parked_event_order.
+    private static final String SELECT_PARKED = """
+            SELECT topic, partition, kafka_offset, order_id, record_key, record_value, headers::text,
+                   record_timestamp, reason
+            FROM read_model.parked_event
+            WHERE order_id = ?
+            ORDER BY topic, partition, kafka_offset""";
+
+    // A release deletes exactly the rows the redrive read, never "whatever is parked now": a record
+    // parked after the redrive read the order's records would otherwise go unapplied.
+    private static final String DELETE_REDRIVEN_PARKED = """
+            DELETE FROM read_model.parked_event
+            WHERE order_id = ? AND (topic, partition, kafka_offset) IN (SELECT * FROM unnest(?::text[], ?::int[], ?::bigint[]))""";
+
+    private static final String COUNT_PARKED_OF_ORDER =
+            "SELECT count(*) FROM read_model.parked_event WHERE order_id = ?";
+
+    private static final String DELETE_BLOCK = """
+            DELETE FROM read_model.blocked_order
+            WHERE order_id = ? AND dead_letter_topic = ? AND dead_letter_partition = ? AND dead_letter_offset = ?""";
+
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
 
@@ -150,6 +191,87 @@ public final class ReadModelRepository {
         return count == null ? 0 : count;
     }
 
+    /** The blocked orders the filter selects, the oldest block first. */
+    public List<BlockedOrder> blockedOrders(BlockedOrderFilter filter) {
+        return jdbc.query(con -> {
+            PreparedStatement statement = con.prepareStatement(SELECT_BLOCKED);
+            statement.setArray(1, filter.orderIds().isEmpty() ? null
+                    : con.createArrayOf("text", filter.orderIds().toArray(String[]::new)));
+            statement.setString(2, filter.reasonContains().orElse(null));
+            statement.setObject(3, filter.blockedFrom().map(t -> t.atOffset(ZoneOffset.UTC)).orElse(null),
+                    Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setObject(4, filter.blockedBefore().map(t -> t.atOffset(ZoneOffset.UTC)).orElse(null),
+                    Types.TIMESTAMP_WITH_TIMEZONE);
+            return statement;
+        }, (rs, row) -> new BlockedOrder(rs.getString("order_id"), rs.getObject("first_event_id", UUID.class),
+                rs.getString("reason"), rs.getString("dead_letter_topic"), rs.getInt("dead_letter_partition"),
+                rs.getLong("dead_letter_offset")));
+    }
+
+    /**
+     * The records parked for this order, in the order Kafka delivered them, each rebuilt as the
+     * event it was when received: key, value, headers and timestamp as stored, and its topic,
+     * partition and offset.
+     */
+    public List<ParkedRecord> parkedOf(String orderId) {
+        return jdbc.query(SELECT_PARKED, (rs, row) -> {
+            byte[] key = rs.getBytes("record_key");
+            byte[] value = rs.getBytes("record_value");
+            OffsetDateTime timestamp = rs.getObject("record_timestamp", OffsetDateTime.class);
+            ReceivedEvent event = new ReceivedEvent(rs.getString("topic"), rs.getInt("partition"),
+                    rs.getLong("kafka_offset"), timestamp == null ? Instant.EPOCH : timestamp.toInstant(),
+                    key == null ? null : new String(key, StandardCharsets.UTF_8), headersOf(rs.getString("headers")),
+                    value == null ? new byte[0] : value);
+            return new ParkedRecord(event, rs.getString("order_id"), rs.getString("reason"));
+        }, orderId);
+    }
+
+    /** Deletes a redriven order's parked records and then its block, if both are as the redrive read them. */
+    private void release(OrderRelease release) {
+        String orderId = release.orderId();
+        List<ReceivedEvent> parked = release.parked().stream().map(ParkedRecord::event).toList();
+        if (!parked.isEmpty()) {
+            int deleted = jdbc.update(con -> {
+                PreparedStatement statement = con.prepareStatement(DELETE_REDRIVEN_PARKED);
+                statement.setString(1, orderId);
+                statement.setArray(2, con.createArrayOf("text", parked.stream().map(ReceivedEvent::topic).toArray()));
+                statement.setArray(3, con.createArrayOf("int", parked.stream().map(ReceivedEvent::partition).toArray()));
+                statement.setArray(4, con.createArrayOf("bigint", parked.stream().map(ReceivedEvent::offset).toArray()));
+                return statement;
+            });
+            if (deleted != parked.size()) {
+                throw new ReleaseConflictException((parked.size() - deleted) + " of the " + parked.size()
+                        + " parked records of order " + orderId + " were removed by someone else meanwhile");
+            }
+        }
+        Long parkedMeanwhile = jdbc.queryForObject(COUNT_PARKED_OF_ORDER, Long.class, orderId);
+        if (parkedMeanwhile != null && parkedMeanwhile > 0) {
+            throw new ReleaseConflictException(parkedMeanwhile + " record(s) of order " + orderId
+                    + " were parked while it was redriven; redrive it again to include them");
+        }
+        BlockedOrder block = release.order();
+        int unblocked = jdbc.update(DELETE_BLOCK, orderId, block.deadLetterTopic(), block.deadLetterPartition(),
+                block.deadLetterOffset());
+        if (unblocked != 1) {
+            throw new ReleaseConflictException("order " + orderId + " is no longer blocked by the dead letter "
+                    + block.deadLetterTopic() + "-" + block.deadLetterPartition() + "@" + block.deadLetterOffset()
+                    + " (another redrive released it meanwhile, and it may have been blocked again since)");
+        }
+    }
+
+    /** The headers of {@code parked_event.headers}; a header without a value is left out, of a repeated one the last counts. */
+    private Map<String, String> headersOf(String headersJson) {
+        Map<String, String> headers = new HashMap<>();
+        for (JsonNode header : json.readTree(headersJson)) {
+            JsonNode value = header.get("value");
+            if (value != null && !value.isNull()) {
+                headers.put(header.get("key").asString(),
+                        new String(Base64.getDecoder().decode(value.asString()), StandardCharsets.UTF_8));
+            }
+        }
+        return headers;
+    }
+
     /** Of these event ids, those recorded as applied. */
     public Set<UUID> appliedAmong(Collection<UUID> eventIds) {
         Set<UUID> applied = new HashSet<>();
@@ -165,10 +287,13 @@ public final class ReadModelRepository {
 
     /**
      * Writes a batch's changes in the caller's transaction: applied-event records first, then the
-     * orders, their lines, the customer counters, and the blocked orders and parked records.
+     * orders, their lines, the customer counters, and the blocked orders and parked records; last
+     * the releases of redriven orders.
      *
      * @throws ConcurrentApplyException if another consumer recorded one of these events meanwhile;
      *         the transaction must be rolled back and the batch tried again
+     * @throws ReleaseConflictException if a redriven order's rows changed since the redrive read
+     *         them; the transaction must be rolled back
      */
     public void write(ReadModelChanges changes) {
         List<AppliedEvent> applied = changes.applied();
@@ -242,20 +367,33 @@ public final class ReadModelRepository {
             });
         }
         if (!changes.parked().isEmpty()) {
-            jdbc.batchUpdate(INSERT_PARKED, changes.parked(), changes.parked().size(), (ps, p) -> {
-                ReceivedEvent event = p.event();
-                ps.setString(1, event.topic());
-                ps.setInt(2, event.partition());
-                ps.setLong(3, event.offset());
-                ps.setString(4, p.orderId());
-                ps.setObject(5, event.eventIdHeader().orElse(null));
-                ps.setString(6, event.header("ce_type").orElse(null));
-                ps.setBytes(7, event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8));
-                ps.setBytes(8, event.value());
-                ps.setString(9, headersJson(event));
-                ps.setTimestamp(10, Timestamp.from(event.timestamp()));
-                ps.setString(11, p.reason());
-            });
+            try {
+                jdbc.batchUpdate(INSERT_PARKED, changes.parked(), changes.parked().size(), (ps, p) -> {
+                    ReceivedEvent event = p.event();
+                    ps.setString(1, event.topic());
+                    ps.setInt(2, event.partition());
+                    ps.setLong(3, event.offset());
+                    ps.setString(4, p.orderId());
+                    ps.setObject(5, event.eventIdHeader().orElse(null));
+                    ps.setString(6, event.header("ce_type").orElse(null));
+                    ps.setBytes(7, event.key() == null ? null : event.key().getBytes(StandardCharsets.UTF_8));
+                    ps.setBytes(8, event.value());
+                    ps.setString(9, headersJson(event));
+                    ps.setTimestamp(10, Timestamp.from(event.timestamp()));
+                    ps.setString(11, p.reason());
+                });
+            } catch (DataIntegrityViolationException e) {
+                if (isForeignKeyViolation(e)) {
+                    // The order was released by a redrive after this batch read it as blocked: the
+                    // batch is tried again, finds the order no longer blocked and applies the record.
+                    throw new ConcurrentApplyException("an order of the batch was released by a redrive while the batch ran", e);
+                }
+                throw e;
+            }
+        }
+        // Last, a redrive's releases: once the order's events are written, its parked records and block go.
+        for (OrderRelease release : changes.releases()) {
+            release(release);
         }
     }
 
@@ -266,6 +404,15 @@ public final class ReadModelRepository {
                 .put("key", header.getKey())
                 .put("value", Base64.getEncoder().encodeToString(header.getValue().getBytes(StandardCharsets.UTF_8))));
         return json.writeValueAsString(array);
+    }
+
+    private static boolean isForeignKeyViolation(DataIntegrityViolationException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int update(String sql, Column<?>... columns) {

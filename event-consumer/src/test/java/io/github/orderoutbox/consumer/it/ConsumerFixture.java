@@ -4,10 +4,9 @@ import io.github.orderoutbox.consumer.EventConsumerApplication;
 import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
+import io.github.orderoutbox.testsupport.ServiceJar;
 import io.github.orderoutbox.testsupport.RedisServer;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,16 +111,7 @@ final class ConsumerFixture implements AutoCloseable {
 
     /** Starts the packaged consumer jar as its own OS process, so a test can kill it with SIGKILL. */
     Process startConsumerProcess(Map<String, String> overrides, Path log) throws IOException {
-        String jar = System.getProperty("consumer.jar");
-        if (jar == null || !new File(jar).isFile()) {
-            throw new IllegalStateException("consumer jar not found (system property consumer.jar=" + jar + "); run through Maven verify");
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar));
-        settings(overrides).forEach((key, value) -> command.add("--" + key + "=" + value));
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = ServiceJar.start("consumer.jar", settings(overrides), log);
         processes.add(process);
         return process;
     }

@@ -32,7 +32,11 @@ final class Kafka {
     static List<RecordMetadata> send(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // One request in flight keeps each partition in send order through retries. Idempotence is
+        // off: on a topic created a moment ago its sequence checks can refuse the first retries
+        // (OUT_OF_ORDER_SEQUENCE_NUMBER) until the send times out.
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -4,9 +4,8 @@ import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.relay.OutboxRelayApplication;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
-import java.io.File;
+import io.github.orderoutbox.testsupport.ServiceJar;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,16 +107,7 @@ final class RelayFixture implements AutoCloseable {
 
     /** Starts the packaged relay jar as its own OS process, so a test can kill it with SIGKILL. */
     Process startRelayProcess(Map<String, String> overrides, Path log) throws IOException {
-        String jar = System.getProperty("relay.jar");
-        if (jar == null || !new File(jar).isFile()) {
-            throw new IllegalStateException("relay jar not found (system property relay.jar=" + jar + "); run through Maven verify");
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar));
-        relaySettings(overrides).forEach((key, value) -> command.add("--" + key + "=" + value));
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = ServiceJar.start("relay.jar", relaySettings(overrides), log);
         processes.add(process);
         return process;
     }

@@ -1,0 +1,41 @@
+package io.github.orderoutbox.consumer.redrive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The events of a blocked order are redriven in the order Kafka first delivered them, each once. */
+class RedriveOrderTest {
+
+    @Test
+    void sendsTheDeadLetteredEventBeforeTheRecordsParkedAfterIt() {
+        ReceivedEvent paid = event(10);
+        List<ReceivedEvent> events = RedriveCommand.inKafkaOrder(paid, List.of(parked(12), parked(11)));
+
+        assertThat(events).extracting(ReceivedEvent::offset).containsExactly(10L, 11L, 12L);
+    }
+
+    @Test
+    void putsRecordsParkedAgainAfterACrashInPlaceAndOnce() {
+        // The consumer dead-lettered offset 10, then crashed before committing: on reading the batch
+        // again it parked 9 (applied before) and 10 itself, since the order was blocked by then.
+        ReceivedEvent paid = event(10);
+        List<ReceivedEvent> events = RedriveCommand.inKafkaOrder(paid, List.of(parked(9), parked(10), parked(11)));
+
+        assertThat(events).extracting(ReceivedEvent::offset).containsExactly(9L, 10L, 11L);
+        assertThat(events.get(1)).isSameAs(paid);
+    }
+
+    private static ReceivedEvent event(long offset) {
+        return new ReceivedEvent("orders.events", 1, offset, Instant.EPOCH, "o-1", Map.of(), new byte[0]);
+    }
+
+    private static ParkedRecord parked(long offset) {
+        return new ParkedRecord(event(offset), "o-1", "blocked");
+    }
+}
