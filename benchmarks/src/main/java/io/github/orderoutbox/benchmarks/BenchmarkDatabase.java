@@ -6,7 +6,7 @@ import io.github.orderoutbox.testsupport.PostgresServer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** A fresh database with both migration sets applied, and a fresh topic, for one scenario. */
+/** A fresh database with both migration sets applied, and its topic, for one scenario. */
 final class BenchmarkDatabase implements AutoCloseable {
 
     static final int PARTITIONS = 12;
@@ -38,6 +38,13 @@ final class BenchmarkDatabase implements AutoCloseable {
                     jsonb_build_object('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'))
             """;
 
+    /** The catalogue the consumer enriches order lines from: {@code SKU-1} to {@code SKU-<n>}. */
+    static final String INSERT_CATALOG = """
+            INSERT INTO catalog.product (sku, name, category)
+            SELECT 'SKU-' || g, 'Product ' || g, (ARRAY['kitchen', 'office', 'garden', 'toys', 'books'])[1 + g % 5]
+              FROM generate_series(1, ?) AS g
+            """;
+
     final PostgresServer postgres;
     final KafkaServer kafka;
     final String database;
@@ -45,23 +52,35 @@ final class BenchmarkDatabase implements AutoCloseable {
     final DataSource dataSource;
     final JdbcTemplate jdbc;
 
-    private BenchmarkDatabase(PostgresServer postgres, KafkaServer kafka, String name) {
+    private BenchmarkDatabase(PostgresServer postgres, KafkaServer kafka, String name, String givenTopic) {
         this.postgres = postgres;
         this.kafka = kafka;
         this.database = postgres.createDatabase("bench_" + name);
-        this.topic = "orders.events.bench-" + name + "-" + System.currentTimeMillis();
+        this.topic = givenTopic != null ? givenTopic : "orders.events.bench-" + name + "-" + System.currentTimeMillis();
         this.dataSource = postgres.dataSource(database);
         this.jdbc = new JdbcTemplate(dataSource);
-        // The outbox for the relay, and the read model beside it, which scenarios of the event
-        // consumer will need: one database, each set keeping its own history table.
+        // The outbox for the relay and the read model for the consumer in one database, as a
+        // deployment without a reporting database has them, each set keeping its own history table.
         MigrationSet.OUTBOX.migrate(dataSource);
         MigrationSet.READ_MODEL.migrate(dataSource);
         jdbc.execute("CREATE TABLE shop_order (id text PRIMARY KEY, version int NOT NULL DEFAULT 0)");
-        kafka.createTopic(topic, PARTITIONS);
+        if (givenTopic == null) {
+            kafka.createTopic(topic, PARTITIONS);
+        }
     }
 
+    /** A fresh database and a fresh topic of {@link #PARTITIONS} partitions. */
     static BenchmarkDatabase create(PostgresServer postgres, KafkaServer kafka, String name) {
-        return new BenchmarkDatabase(postgres, kafka, name);
+        return new BenchmarkDatabase(postgres, kafka, name, null);
+    }
+
+    /** A fresh database beside a topic that exists already (the consumer's events, produced once per run). */
+    static BenchmarkDatabase onTopic(PostgresServer postgres, KafkaServer kafka, String name, String topic) {
+        return new BenchmarkDatabase(postgres, kafka, name, topic);
+    }
+
+    void insertCatalog(int products) {
+        jdbc.update(INSERT_CATALOG, products);
     }
 
     void insertBacklog(int rows, int orders) {

@@ -10,6 +10,15 @@ final class Machine {
     private Machine() {
     }
 
+    /** The one-minute load average, e.g. "3.41"; above the number of cores, processes wait for a CPU. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
     static String describe() {
         String cpu = "unknown CPU";
         try {

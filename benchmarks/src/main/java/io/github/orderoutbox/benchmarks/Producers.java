@@ -29,6 +29,27 @@ final class Producers {
                 "value.serializer", ByteArraySerializer.class.getName()));
     }
 
+    /**
+     * For filling a topic before a run, untimed. A topic just created may refuse the first sends
+     * (NOT_LEADER_OR_FOLLOWER: its metadata names the leader before the broker leads), and after
+     * that the idempotent producer above was seen answering OUT_OF_ORDER_SEQUENCE_NUMBER for two
+     * minutes. One request in flight keeps each partition in send order through retries without
+     * idempotence, which is all a loader needs: an order's events must stay in their order.
+     */
+    static KafkaProducer<byte[], byte[]> loader(String bootstrapServers) {
+        return new KafkaProducer<>(Map.of(
+                "bootstrap.servers", bootstrapServers,
+                "enable.idempotence", false,
+                "max.in.flight.requests.per.connection", 1,
+                "acks", "all",
+                "linger.ms", 5,
+                "batch.size", 256 * 1024,
+                "buffer.memory", 128L * 1024 * 1024,
+                "compression.type", "lz4",
+                "key.serializer", ByteArraySerializer.class.getName(),
+                "value.serializer", ByteArraySerializer.class.getName()));
+    }
+
     /** A record shaped like the relay's: key, JSON value, the ten CloudEvents headers and a traceparent. */
     static ProducerRecord<byte[], byte[]> record(String topic, long position, String eventId, String orderId, String payload) {
         List<Header> headers = List.of(

@@ -3,8 +3,6 @@ package io.github.orderoutbox.benchmarks;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +138,7 @@ public final class RelayBenchmark {
                 System.out.println(latency);
             }
         }
-        write(root, report);
+        ResultFile.write(root, "relay", report);
     }
 
     /** Runs one relay drain, adds its table row, and returns its comparison line (empty without baselines). */
@@ -158,16 +156,6 @@ public final class RelayBenchmark {
                     relay.eventsPerSecond(), 100 * relay.eventsPerSecond() / floor.eventsPerSecond(),
                     relay.eventsPerSecond() / bare.eventsPerSecond());
         }
-    }
-
-    private static void write(Path root, List<String> report) throws IOException {
-        Path dir = root.resolve("benchmarks").resolve("results");
-        Files.createDirectories(dir);
-        String text = String.join("\n", report) + "\n";
-        String stamp = Instant.now().toString().replace(":", "").replace(".", "");
-        Files.writeString(dir.resolve("relay-" + stamp + ".md"), text);
-        Files.writeString(dir.resolve("relay-latest.md"), text);
-        System.out.println(text);
     }
 
     private RelayBenchmark() {

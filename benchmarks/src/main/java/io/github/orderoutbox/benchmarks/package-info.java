@@ -1,2 +1,2 @@
-/** Load harness of the relay: drain throughput and commit-to-consume latency against real servers, beside their baselines. */
+/** Load harnesses of the relay and the consumer: throughput, latency and CPU against real servers, beside their baselines. */
 package io.github.orderoutbox.benchmarks;
