@@ -22,6 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -51,8 +54,14 @@ public final class BatchProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
     private static final String WRITE_PHASE = "ReadModelWrite";
+    /** Fewer events than this per thread are validated on the caller's thread: handing over would cost more. */
+    private static final int MIN_SLICE = 64;
 
     private final Pipeline<EventContext> pipeline;
+    private final Pipeline<EventContext> leading; // the pipes before the first BatchAware one, or null
+    private final Pipeline<EventContext> rest;    // the first BatchAware pipe and those after it
+    private final ExecutorService leadingThreads; // or null: the leading pipes run on the caller's thread
+    private final int parallelism;
     private final List<BatchAware> batchAware;
     private final ReadModelRepository readModel;
     private final TransactionTemplate transactions;
@@ -69,7 +78,32 @@ public final class BatchProcessor {
     public BatchProcessor(List<? extends Pipe<EventContext>> pipes, PipeTimer timer, ReadModelRepository readModel,
                           TransactionTemplate transactions, DeadLetters deadLetters, ConsumerMetrics metrics,
                           int maxAttempts) {
+        this(pipes, timer, readModel, transactions, deadLetters, metrics, maxAttempts, null, 1);
+    }
+
+    /**
+     * A processor that runs the pipes before the first {@link BatchAware} one (validation and
+     * enrichment, which need nothing from the batch) on {@code parallelism} threads of
+     * {@code leadingThreads}, split into contiguous slices of the batch, while the calling thread
+     * does the batch's look-ups (Redis, Postgres); the rest of the chain then runs event by event
+     * in order on the calling thread. What each event goes through, and in which order its
+     * outcome counts, is the same as on one thread.
+     *
+     * @param leadingThreads where the leading pipes run, or {@code null} for the calling thread
+     */
+    public BatchProcessor(List<? extends Pipe<EventContext>> pipes, PipeTimer timer, ReadModelRepository readModel,
+                          TransactionTemplate transactions, DeadLetters deadLetters, ConsumerMetrics metrics,
+                          int maxAttempts, ExecutorService leadingThreads, int parallelism) {
         this.pipeline = Pipeline.through(pipes).timedBy(timer).build();
+        int firstBatchAware = 0;
+        while (firstBatchAware < pipes.size() && !(pipes.get(firstBatchAware) instanceof BatchAware)) {
+            firstBatchAware++;
+        }
+        this.leading = firstBatchAware == 0 ? null
+                : Pipeline.through(pipes.subList(0, firstBatchAware)).timedBy(timer).build();
+        this.rest = Pipeline.through(pipes.subList(firstBatchAware, pipes.size())).timedBy(timer).build();
+        this.leadingThreads = leadingThreads;
+        this.parallelism = Math.max(1, parallelism);
         this.batchAware = pipes.stream().filter(BatchAware.class::isInstance).map(BatchAware.class::cast).toList();
         this.readModel = Objects.requireNonNull(readModel, "readModel");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
@@ -118,21 +152,37 @@ public final class BatchProcessor {
         Map<String, UUID> blocked = new HashMap<>(outageSafe(() -> readModel.blockedAmong(keysOf(events)), "reading blocked orders"));
 
         List<ReceivedEvent> toRun = events.stream().filter(e -> e.key() == null || !blocked.containsKey(e.key())).toList();
-        prepare(batch, toRun);
+        EventContext[] contexts = new EventContext[toRun.size()];
+        for (int i = 0; i < contexts.length; i++) {
+            contexts[i] = new EventContext(toRun.get(i), attempt, batch);
+        }
+        Object[] leadingOutcomes = new Object[contexts.length];
+        List<Future<?>> leadingWork = startLeading(contexts, leadingOutcomes);
+        try {
+            prepare(batch, toRun); // the look-ups, while the leading pipes run
+        } finally {
+            awaitLeading(leadingWork);
+        }
 
         Tally tally = new Tally();
         int parked = 0;
+        int next = 0;
         List<DeadLetter> letters = new ArrayList<>();
         for (ReceivedEvent event : events) {
             String orderId = event.key();
+            boolean ran = orderId == null || next < contexts.length && contexts[next].event() == event;
+            int index = ran ? next++ : -1;
             if (orderId != null && blocked.containsKey(orderId)) {
                 changes.park(new ParkedRecord(event, orderId, parkReason(orderId, blocked.get(orderId))));
                 parked++;
                 continue;
             }
-            EventContext context = new EventContext(event, attempt, batch);
+            EventContext context = contexts[index];
             try {
-                Outcome outcome = pipeline.send(context);
+                Outcome outcome = leadingOutcome(leadingOutcomes[index]);
+                if (outcome == null || outcome.isCompleted()) {
+                    outcome = rest.send(context);
+                }
                 if (tally.add(outcome, event)) {
                     metrics.applied(context.eventType());
                 }
@@ -310,6 +360,60 @@ public final class BatchProcessor {
     }
 
     /** Lets the pipes that work per batch look up what the events to run need. */
+    /**
+     * Sends each context through the leading pipes, keeping its outcome (or the failure it threw)
+     * at its index: on the leading threads in slices when there are any and the batch is worth
+     * splitting, else here and now.
+     */
+    private List<Future<?>> startLeading(EventContext[] contexts, Object[] outcomes) {
+        if (leading == null) {
+            return List.of(); // outcomes stay null: every event goes straight to the rest of the chain
+        }
+        int slices = leadingThreads == null ? 1 : Math.min(parallelism, contexts.length / MIN_SLICE);
+        if (slices <= 1) {
+            runLeading(contexts, outcomes, 0, contexts.length);
+            return List.of();
+        }
+        List<Future<?>> work = new ArrayList<>(slices);
+        int size = (contexts.length + slices - 1) / slices;
+        for (int from = 0; from < contexts.length; from += size) {
+            int start = from;
+            int end = Math.min(contexts.length, from + size);
+            work.add(leadingThreads.submit(() -> runLeading(contexts, outcomes, start, end)));
+        }
+        return work;
+    }
+
+    private void runLeading(EventContext[] contexts, Object[] outcomes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            try {
+                outcomes[i] = leading.send(contexts[i]);
+            } catch (RuntimeException failure) {
+                outcomes[i] = failure; // counted in order, on the caller's thread
+            }
+        }
+    }
+
+    private static void awaitLeading(List<Future<?>> work) {
+        for (Future<?> slice : work) {
+            try {
+                slice.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetryableBatchException("interrupted while validating the batch", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the leading pipes failed outside any pipe", e.getCause());
+            }
+        }
+    }
+
+    private static Outcome leadingOutcome(Object outcome) {
+        if (outcome instanceof RuntimeException failure) {
+            throw failure;
+        }
+        return (Outcome) outcome;
+    }
+
     private void prepare(BatchScope batch, List<ReceivedEvent> toRun) {
         for (BatchAware aware : batchAware) {
             outageSafe(() -> {

@@ -140,15 +140,27 @@ public class ConsumerConfiguration {
         return new KafkaProducer<>(producerConfig(kafka, properties));
     }
 
+    /** The threads that validate and enrich a batch's events while the delivery thread does its look-ups. */
+    @Bean(destroyMethod = "shutdownNow")
+    java.util.concurrent.ExecutorService validationThreads(ConsumerProperties properties) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(properties.validationThreads(), runnable -> {
+            Thread thread = new Thread(runnable, "event-consumer-validate-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
     @Bean
-    BatchProcessor batchProcessor(EventJson json, Catalog catalog, RecentlyApplied recentlyApplied,
+    BatchProcessor batchProcessor(java.util.concurrent.ExecutorService validationThreads, EventJson json, Catalog catalog, RecentlyApplied recentlyApplied,
                                   ReadModelRepository readModel, JdbcTemplate jdbc, TransactionTemplate transactions,
                                   Producer<byte[], byte[]> deadLetterProducer, ConsumerProperties properties,
                                   ConsumerMetrics metrics, MeterRegistry registry) {
         var deadLetters = new KafkaDeadLetters(deadLetterProducer, properties.deadLetterTopic(), properties.groupId(),
                 properties.deadLetterTimeout(), Clock.systemUTC());
         return new BatchProcessor(pipes(json, catalog, recentlyApplied, readModel), new MicrometerPipeTimer(registry),
-                readModel, transactions, deadLetters, metrics, properties.maxAttempts());
+                readModel, transactions, deadLetters, metrics, properties.maxAttempts(), validationThreads,
+                properties.validationThreads());
     }
 
     @Bean

@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  * @param retryBackoffMin      first wait before a batch is retried after an outage
  * @param retryBackoffMax      longest such wait; keep it well under {@code max.poll.interval.ms}
  * @param maxAttempts          tries of an event that fails unexpectedly before it is dead-lettered
+ * @param validationThreads    threads that run the pipes before deduplication (validation,
+ *                             enrichment) on slices of a batch while the delivery thread looks up
+ *                             what the batch needs; 1 on a single core
  * @param redisKeyPrefix       prefix of the Redis keys of applied events
  * @param redisTtl             how long Redis remembers an applied event; redeliveries later than
  *                             this are caught by Postgres instead
@@ -54,6 +57,7 @@ public record ConsumerProperties(
         @DefaultValue("200ms") @NotNull Duration retryBackoffMin,
         @DefaultValue("30s") @NotNull Duration retryBackoffMax,
         @DefaultValue("5") @Min(1) int maxAttempts,
+        @DefaultValue("2") @Min(1) @Max(64) int validationThreads,
         @DefaultValue("order-events:applied:") @NotBlank String redisKeyPrefix,
         @DefaultValue("7d") @NotNull Duration redisTtl,
         @DefaultValue("5s") @NotNull Duration redisPauseAfterFailure,
