@@ -2,6 +2,7 @@ package io.github.orderoutbox.benchmarks;
 
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
+import io.github.orderoutbox.testsupport.RedisServer;
 import io.github.orderoutbox.testsupport.TestServers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * Issue 4's one command: every scenario, every peer, one run, one machine, fresh tables and topics
@@ -24,7 +26,9 @@ import java.util.function.Consumer;
  *       the relay with 1, 2 and 4 instances;</li>
  *   <li><b>steady</b> load at each rate: commit-to-consume latency and CPU, relay and Debezium;</li>
  *   <li><b>history</b>: the relay's drain with published rows retained;</li>
- *   <li><b>skew</b>: a drain with 20 % of the events on 10 hot orders.</li>
+ *   <li><b>skew</b>: a drain with 20 % of the events on 10 hot orders;</li>
+ *   <li><b>consumer</b>: the consumer's drain of a topic of order events into the read model (Redis
+ *       too), with 1, 2 and 4 instances and in its one-record-at-a-time mode ({@link ConsumerDrain}).</li>
  * </ul>
  *
  * Postgres (with {@code wal_level=logical}, for Debezium; every peer runs on it), Kafka, the relays
@@ -32,8 +36,9 @@ import java.util.function.Consumer;
  * this JVM. Results: {@code benchmarks/results/side-by-side-latest.md} and a time-stamped copy.
  *
  * <p>Arguments (all optional): {@code events=200000 orders=10000 naive-events=10000 instances=1,2,4
- * rates=1000,5000 steady-seconds=60 warmup-seconds=5 history=0,1000000,5000000
- * scenarios=floors,bare,naive,debezium,relay,steady,history,skew}, and {@code relay.<setting>=<value>}.
+ * rates=1000,5000 steady-seconds=60 warmup-seconds=5 history=0,1000000,5000000 consumer-instances=1,2,4
+ * consumer-per-record-events=20000 scenarios=floors,bare,naive,debezium,relay,steady,history,skew,consumer},
+ * and {@code relay.<setting>=<value>}.
  */
 public final class SideBySideBenchmark {
 
@@ -68,7 +73,9 @@ public final class SideBySideBenchmark {
         options.put("steady-seconds", "60");
         options.put("warmup-seconds", "5");
         options.put("history", "0,1000000,5000000");
-        options.put("scenarios", "floors,bare,naive,debezium,relay,steady,history,skew");
+        options.put("consumer-instances", "1,2,4");
+        options.put("consumer-per-record-events", "20000");
+        options.put("scenarios", "floors,bare,naive,debezium,relay,steady,history,skew,consumer");
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2) {
@@ -153,6 +160,53 @@ public final class SideBySideBenchmark {
                 }
             }
         }
+        if (scenarios.contains("consumer")) {
+            consumer();
+        }
+    }
+
+    // ---- the consumer
+
+    /**
+     * The consumer's drains through {@link ConsumerDrain}, as its own benchmark runs them: a topic
+     * of realistic order lifecycles produced once (untimed), a 50,000-event warm-up applied before
+     * the clock runs, the read model checked after each drain.
+     */
+    private void consumer() throws Exception {
+        Path jar = ServiceProcess.findJar(Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize(),
+                "event-consumer");
+        int perRecordEvents = Integer.parseInt(options.get("consumer-per-record-events"));
+        int warmUp = 50_000;
+        try (RedisServer redis = TestServers.startDedicatedRedis()) {
+            EventTopic perPoll;
+            EventTopic perRecord;
+            try (KafkaProducer<byte[], byte[]> producer = Producers.loader(kafka.bootstrapServers())) {
+                perPoll = consumerTopic(producer, "per-poll", warmUp, events, orders);
+                // The slower mode drains fewer events, with its warm-up and orders in progress in proportion.
+                double share = (double) perRecordEvents / events;
+                perRecord = consumerTopic(producer, "per-record", (int) (warmUp * share), perRecordEvents,
+                        Math.max(100, (int) (orders * share)));
+            }
+            for (int instances : ints("consumer-instances")) {
+                ConsumerRun run = new ConsumerDrain(postgres, kafka, redis, jar, List.of("-Xmx512m"), instances)
+                        .run(perPoll, "side-by-side-per-poll", instances, Map.of("consumer.mode", "PER_POLL"));
+                System.out.println(run);
+                add(new SideBySideRow("consumer drain", "event-consumer x" + instances + ", per poll (default)", run.events(),
+                        run.eventsPerSecond(), null, "consumer", run.cpu()));
+            }
+            ConsumerRun run = new ConsumerDrain(postgres, kafka, redis, jar, List.of("-Xmx512m"), 1)
+                    .run(perRecord, "side-by-side-per-record", 1, Map.of("consumer.mode", "PER_RECORD"));
+            System.out.println(run);
+            add(new SideBySideRow("consumer drain", String.format("event-consumer x1, one record at a time (%,d events)",
+                    perRecordEvents), run.events(), run.eventsPerSecond(), null, "consumer", run.cpu()));
+        }
+    }
+
+    private EventTopic consumerTopic(KafkaProducer<byte[], byte[]> producer, String mode, int warmUp, int count, int openOrders) {
+        String name = "orders.events.side-by-side-consumer-" + mode + "-" + System.currentTimeMillis();
+        kafka.createTopic(name, BenchmarkDatabase.PARTITIONS);
+        ReadModelCounts expected = new OrderLifecycles("order-", openOrders, 1).send(producer, name, 0, warmUp + count);
+        return new EventTopic(name, warmUp, warmUp + count, warmUp + count, expected);
     }
 
     // ---- floors and in-harness pollers
@@ -343,6 +397,14 @@ public final class SideBySideBenchmark {
             SideBySideRow most = history.get(history.size() - 1);
             out.add(String.format("history: drain with %s ÷ drain with %s: %.2f", most.scenario().replace("drain, ", ""),
                     none.scenario().replace("drain, ", ""), most.eventsPerSecond() / none.eventsPerSecond()));
+            out.add("");
+        }
+        Optional<SideBySideRow> consumerPerPoll = find("consumer drain", "event-consumer x1, per poll");
+        Optional<SideBySideRow> consumerPerRecord = find("consumer drain", "event-consumer x1, one record");
+        if (consumerPerPoll.isPresent() && consumerPerRecord.isPresent()) {
+            out.add(String.format("consumer x1 drain ÷ one record at a time: %.1f (%,.0f ÷ %,.0f events/s)",
+                    consumerPerPoll.get().eventsPerSecond() / consumerPerRecord.get().eventsPerSecond(),
+                    consumerPerPoll.get().eventsPerSecond(), consumerPerRecord.get().eventsPerSecond()));
             out.add("");
         }
         notes.forEach(note -> {
