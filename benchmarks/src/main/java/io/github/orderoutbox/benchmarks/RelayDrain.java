@@ -74,7 +74,7 @@ final class RelayDrain {
     }
 
     /** Waits until all 256 buckets are held, shared between the instances. */
-    private static void awaitBalanced(BenchmarkDatabase db, int instances) throws InterruptedException {
+    static void awaitBalanced(BenchmarkDatabase db, int instances) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             List<Long> held = db.jdbc.queryForList(

@@ -41,69 +41,94 @@ final class SteadyLatency {
                              Duration measured) throws Exception {
         try (RelayProcess relay = RelayProcess.start(jar, db, settings, Path.of("benchmarks", "results", "logs", "latency.log"))) {
             relay.awaitReady(Duration.ofSeconds(120));
-            Map<String, Long> committing = new ConcurrentHashMap<>();
-            Histogram histogram = new Histogram(Duration.ofSeconds(60).toNanos() / 1000, 3);
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicLong recording = new AtomicLong(Long.MAX_VALUE); // nanoTime from which latencies count
-
-            Thread consumer = new Thread(() -> consume(db, committing, histogram, running, recording), "latency-consumer");
-            consumer.start();
-            Thread.sleep(2_000); // consumer assigned and at the end of the topic
-
-            long periodNanos = 1_000_000_000L / rate;
-            long total = (warmup.toSeconds() + measured.toSeconds()) * rate;
-            AtomicLong next = new AtomicLong();
-            long start = System.nanoTime();
-            recording.set(start + warmup.toNanos());
-            ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
-            List<Future<?>> done = new java.util.ArrayList<>();
-            for (int w = 0; w < WRITERS; w++) {
-                done.add(writers.submit(() -> {
-                    // Each writer keeps one connection, as a pooled orders service would.
-                    SingleConnectionDataSource connection = new SingleConnectionDataSource(db.postgres.jdbcUrl(db.database),
-                            db.postgres.adminUser(), db.postgres.adminPassword(), true);
-                    JdbcTemplate jdbc = new JdbcTemplate(connection);
-                    TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
-                    for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        long due = start + i * periodNanos;
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            LockSupport.parkNanos(wait);
-                        }
-                        write(jdbc, transactions, "order-" + (i % ORDERS), committing);
-                    }
-                    connection.destroy();
-                    return null;
-                }));
-            }
-            for (Future<?> future : done) {
-                future.get();
-            }
-            double achieved = total / ((System.nanoTime() - start) / 1e9);
-            writers.shutdown();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!committing.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            running.set(false);
-            consumer.join();
+            LatencyResult result = measure(db, rate, warmup, measured, "relay latency");
             System.out.println("relay phases: " + relay.phases());
-            if (!committing.isEmpty()) {
-                throw new IllegalStateException(committing.size() + " events never reached the consumer");
-            }
-            synchronized (histogram) {
-                return new LatencyResult("relay latency", histogram.getTotalCount(), achieved, histogram.copy());
-            }
+            return result;
         }
     }
 
-    private static void write(JdbcTemplate jdbc, TransactionTemplate transactions, String orderId, Map<String, Long> committing) {
+    /**
+     * The load and the measurement alone, against whatever publisher the caller has started on
+     * {@code db} (the relay, Debezium): writers at {@code rate} events/s, a consumer on the topic.
+     */
+    static LatencyResult measure(BenchmarkDatabase db, int rate, Duration warmup, Duration measured, String name)
+            throws Exception {
+        return measure(db, rate, warmup, measured, name, () -> { });
+    }
+
+    /** The same, calling {@code atRecordingStart} when the warm-up ends and latencies start to count. */
+    static LatencyResult measure(BenchmarkDatabase db, int rate, Duration warmup, Duration measured, String name,
+                                 Runnable atRecordingStart) throws Exception {
+        Map<String, Long> committing = new ConcurrentHashMap<>();
+        Histogram histogram = new Histogram(Duration.ofSeconds(60).toNanos() / 1000, 3);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong recording = new AtomicLong(Long.MAX_VALUE); // nanoTime from which latencies count
+
+        Thread consumer = new Thread(() -> consume(db, committing, histogram, running, recording), "latency-consumer");
+        consumer.start();
+        Thread.sleep(2_000); // consumer assigned and at the end of the topic
+
+        long periodNanos = 1_000_000_000L / rate;
+        long total = (warmup.toSeconds() + measured.toSeconds()) * rate;
+        AtomicLong next = new AtomicLong();
+        long start = System.nanoTime();
+        recording.set(start + warmup.toNanos());
+        Thread warmupEnd = new Thread(() -> {
+            LockSupport.parkNanos(recording.get() - System.nanoTime());
+            atRecordingStart.run();
+        }, "latency-warm-up-end");
+        warmupEnd.start();
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        List<Future<?>> done = new java.util.ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            done.add(writers.submit(() -> {
+                // Each writer keeps one connection, as a pooled orders service would.
+                SingleConnectionDataSource connection = new SingleConnectionDataSource(db.postgres.jdbcUrl(db.database),
+                        db.postgres.adminUser(), db.postgres.adminPassword(), true);
+                JdbcTemplate jdbc = new JdbcTemplate(connection);
+                TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
+                for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                    long due = start + i * periodNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    write(jdbc, transactions, "order-" + (i % ORDERS), committing);
+                }
+                connection.destroy();
+                return null;
+            }));
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        warmupEnd.join();
+        double achieved = total / ((System.nanoTime() - start) / 1e9);
+        writers.shutdown();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!committing.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        running.set(false);
+        consumer.join();
+        if (!committing.isEmpty()) {
+            throw new IllegalStateException(committing.size() + " events never reached the consumer");
+        }
+        synchronized (histogram) {
+            return new LatencyResult(name, histogram.getTotalCount(), achieved, histogram.copy());
+        }
+    }
+
+    /** One writer transaction: lock (create) the order, bump its version, insert its event; {@code committing} may be null. */
+    static void write(JdbcTemplate jdbc, TransactionTemplate transactions, String orderId, Map<String, Long> committing) {
         String eventId = UUID.randomUUID().toString();
         transactions.executeWithoutResult(status -> {
             jdbc.update("INSERT INTO shop_order (id) VALUES (?) ON CONFLICT (id) DO NOTHING", orderId);
             jdbc.update("UPDATE shop_order SET version = version + 1 WHERE id = ?", orderId);
             jdbc.update(BenchmarkDatabase.INSERT_ONE, UUID.fromString(eventId), orderId, orderId);
-            committing.put(eventId, System.nanoTime()); // just before COMMIT: the latency includes the commit
+            if (committing != null) {
+                committing.put(eventId, System.nanoTime()); // just before COMMIT: the latency includes the commit
+            }
         });
     }
 

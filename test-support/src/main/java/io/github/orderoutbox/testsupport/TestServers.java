@@ -12,6 +12,7 @@ import io.github.orderoutbox.testsupport.environment.EnvironmentRedisServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +93,19 @@ public final class TestServers {
                     environmentOr(POSTGRES_USER, "postgres"), environmentOr(POSTGRES_PASSWORD, "postgres")));
             case DOCKER -> started(ContainerPostgresServer::launch);
             case BINARIES -> started(BinaryPostgresServer::launch);
+        };
+    }
+
+    /**
+     * A new Postgres server with further server settings, e.g. {@code wal_level=logical} for
+     * logical replication (change data capture). A server given by the environment is returned as
+     * it is: the caller checks the settings it needs (e.g. {@code SHOW wal_level}).
+     */
+    public static PostgresServer startDedicatedPostgres(Map<String, String> serverConfig) {
+        return switch (sourceOf(POSTGRES_URL)) {
+            case ENV -> startDedicatedPostgres();
+            case DOCKER -> started(() -> ContainerPostgresServer.launch(serverConfig));
+            case BINARIES -> started(() -> BinaryPostgresServer.launch(serverConfig));
         };
     }
 

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,30 @@ class PostgresServerIT {
             postgres.start();
 
             assertThat(noteBodies(dataSource)).containsExactly("before kill", "before stop");
+        }
+    }
+
+    @Test
+    void startsWithTheServerSettingsAskedFor() throws SQLException {
+        try (PostgresServer postgres = TestServers.startDedicatedPostgres(Map.of("wal_level", "logical"))) {
+            assumeStoppable(postgres); // a server given by the environment keeps its own settings
+            DataSource dataSource = postgres.dataSource(postgres.adminDatabase());
+
+            assertThat(show(dataSource, "wal_level")).isEqualTo("logical");
+            postgres.stop();
+            postgres.start();
+            assertThat(show(dataSource, "wal_level")).isEqualTo("logical");
+        }
+    }
+
+    private static String show(DataSource dataSource, String setting) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT current_setting(?)")) {
+            statement.setString(1, setting);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.orderoutbox.testsupport.binaries;
 
 import io.github.orderoutbox.testsupport.PostgresServer;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Postgres 17 run as a child process of this JVM from zonky's binaries, with a fixed data
@@ -14,19 +15,29 @@ public final class BinaryPostgresServer extends BinaryServer implements Postgres
 
     private final PostgresBinaries binaries;
     private final int port;
+    private final Map<String, String> serverConfig;
 
-    private BinaryPostgresServer(PostgresBinaries binaries, ServerFiles files, int port) {
+    private BinaryPostgresServer(PostgresBinaries binaries, ServerFiles files, int port, Map<String, String> serverConfig) {
         super(files, START_TIMEOUT);
         this.binaries = binaries;
         this.port = port;
+        this.serverConfig = Map.copyOf(serverConfig);
     }
 
     /** Creates a new data directory with {@code initdb} and starts the server on a free port. */
     public static BinaryPostgresServer launch() {
+        return launch(Map.of());
+    }
+
+    /**
+     * The same, with further server settings, e.g. {@code wal_level=logical}; they hold across
+     * restarts of this server too.
+     */
+    public static BinaryPostgresServer launch(Map<String, String> serverConfig) {
         PostgresBinaries binaries = PostgresBinaries.unpacked();
         ServerFiles files = ServerFiles.forServer("postgres", binaries.dataParent());
         binaries.initdb(files);
-        BinaryPostgresServer server = new BinaryPostgresServer(binaries, files, ServerFiles.freePort());
+        BinaryPostgresServer server = new BinaryPostgresServer(binaries, files, ServerFiles.freePort(), serverConfig);
         server.start();
         return server;
     }
@@ -59,7 +70,7 @@ public final class BinaryPostgresServer extends BinaryServer implements Postgres
 
     @Override
     ServerProcess startProcess() {
-        return binaries.startPostmaster(files, port);
+        return binaries.startPostmaster(files, port, serverConfig);
     }
 
     /** pg_ctl's fast shutdown: sessions are ended, a checkpoint is written. */

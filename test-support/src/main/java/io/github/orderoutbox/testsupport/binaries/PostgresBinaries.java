@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -72,16 +73,20 @@ final class PostgresBinaries {
      * {@link Process}, so a kill hits exactly the server. Only TCP on the loopback is used; no
      * Unix socket, whose default directory may not exist here. {@code fsync=off} is safe for the
      * crashes we simulate: a killed process leaves its writes in the operating system's cache.
+     *
+     * @param serverConfig further {@code -c name=value} settings, after (and so over) the ones above
      */
-    ServerProcess startPostmaster(ServerFiles files, int port) {
-        return ServerProcess.startAs("Postgres " + files.name(), runAs, command("postgres",
+    ServerProcess startPostmaster(ServerFiles files, int port, Map<String, String> serverConfig) {
+        List<String> arguments = new ArrayList<>(List.of(
                 "-D", files.dataDirectory().toString(),
                 "-p", Integer.toString(port),
                 "-c", "listen_addresses=" + ServerFiles.LOOPBACK,
                 "-c", "unix_socket_directories=",
                 "-c", "max_connections=300",
                 "-c", "fsync=off",
-                "-c", "timezone=UTC"),
+                "-c", "timezone=UTC"));
+        serverConfig.forEach((name, value) -> arguments.addAll(List.of("-c", name + "=" + value)));
+        return ServerProcess.startAs("Postgres " + files.name(), runAs, command("postgres", arguments.toArray(String[]::new)),
                 files.logFile());
     }
 

@@ -1,0 +1,446 @@
+package io.github.orderoutbox.benchmarks;
+
+import io.github.orderoutbox.testsupport.KafkaServer;
+import io.github.orderoutbox.testsupport.PostgresServer;
+import io.github.orderoutbox.testsupport.RedisServer;
+import io.github.orderoutbox.testsupport.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * Issue 4's one command: every scenario, every peer, one run, one machine, fresh tables and topics
+ * for each, and one table of the results.
+ *
+ * <ul>
+ *   <li><b>floors</b>: the Kafka producer alone; Postgres committing the writer's transaction; COPY;</li>
+ *   <li><b>drain</b> of a backlog: bare batch poller, naive poller, Debezium (defaults and tuned),
+ *       the relay with 1, 2 and 4 instances;</li>
+ *   <li><b>steady</b> load at each rate: commit-to-consume latency and CPU, relay and Debezium;</li>
+ *   <li><b>history</b>: the relay's drain with published rows retained;</li>
+ *   <li><b>skew</b>: a drain with 20 % of the events on 10 hot orders;</li>
+ *   <li><b>consumer</b>: the consumer's drain of a topic of order events into the read model (Redis
+ *       too), with 1, 2 and 4 instances and in its one-record-at-a-time mode ({@link ConsumerDrain}).</li>
+ * </ul>
+ *
+ * Postgres (with {@code wal_level=logical}, for Debezium; every peer runs on it), Kafka, the relays
+ * and Debezium are separate processes; the pollers, the writers and the latency consumer run in
+ * this JVM. Results: {@code benchmarks/results/side-by-side-latest.md} and a time-stamped copy.
+ *
+ * <p>Arguments (all optional): {@code events=200000 orders=10000 naive-events=10000 instances=1,2,4
+ * rates=1000,5000 steady-seconds=60 warmup-seconds=5 history=0,1000000,5000000 consumer-instances=1,2,4
+ * consumer-per-record-events=20000 scenarios=floors,bare,naive,debezium,relay,steady,history,skew,consumer},
+ * and {@code relay.<setting>=<value>}.
+ */
+public final class SideBySideBenchmark {
+
+    private static final Path LOGS = Path.of("benchmarks", "results", "logs");
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Map<String, String> options;
+    private final int events;
+    private final int orders;
+    private final Path relayJar;
+    private final PostgresServer postgres;
+    private final KafkaServer kafka;
+    private final List<SideBySideRow> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private SideBySideBenchmark(Map<String, String> options, Path relayJar, PostgresServer postgres, KafkaServer kafka) {
+        this.options = options;
+        this.events = Integer.parseInt(options.get("events"));
+        this.orders = Integer.parseInt(options.get("orders"));
+        this.relayJar = relayJar;
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("events", "200000");
+        options.put("orders", "10000");
+        options.put("naive-events", "10000");
+        options.put("instances", "1,2,4");
+        options.put("rates", "1000,5000");
+        options.put("steady-seconds", "60");
+        options.put("warmup-seconds", "5");
+        options.put("history", "0,1000000,5000000");
+        options.put("consumer-instances", "1,2,4");
+        options.put("consumer-per-record-events", "20000");
+        options.put("scenarios", "floors,bare,naive,debezium,relay,steady,history,skew,consumer");
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("arguments are name=value, not " + arg);
+            }
+            options.put(kv[0], kv[1]);
+        }
+        Path root = Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize();
+        Path relayJar = RelayProcess.findJar(root);
+        String loadAtStart = Machine.loadAverage();
+        Instant started = Instant.now();
+
+        List<String> report = new ArrayList<>();
+        try (PostgresServer postgres = TestServers.startDedicatedPostgres(Map.of("wal_level", "logical"));
+             KafkaServer kafka = TestServers.startDedicatedKafka()) {
+            SideBySideBenchmark run = new SideBySideBenchmark(options, relayJar, postgres, kafka);
+            run.runScenarios(List.of(options.get("scenarios").split(",")));
+            report.add("# Side by side: the relay, Debezium, pollers and floors, " + started);
+            report.add("");
+            report.add("Machine: " + Machine.describe() + "; load average " + loadAtStart + " at the start, "
+                    + Machine.loadAverage() + " at the end (above the core count, processes wait for a CPU).");
+            report.add("Servers: Postgres " + postgres.source() + " (wal_level=logical) on port " + postgres.port() + ", Kafka "
+                    + kafka.source() + " at " + kafka.bootstrapServers() + "; every process on this machine.");
+            report.add("Settings: " + options);
+            report.add("Took " + Duration.between(started, Instant.now()).toSeconds() + " s.");
+            report.add("");
+            report.addAll(run.table());
+        }
+        ResultFile.write(root, "side-by-side", report);
+    }
+
+    private void runScenarios(List<String> scenarios) throws Exception {
+        boolean cdc = "logical".equals(walLevel());
+        if (!cdc) {
+            notes.add("Postgres has wal_level=" + walLevel() + ", not logical (a server given by the environment?): "
+                    + "the Debezium rows are missing.");
+        }
+        if (scenarios.contains("floors")) {
+            floors();
+        }
+        if (scenarios.contains("bare")) {
+            bare();
+        }
+        if (scenarios.contains("naive")) {
+            naive();
+        }
+        if (scenarios.contains("debezium") && cdc) {
+            for (DebeziumProcess.Setting setting : DebeziumProcess.Setting.values()) {
+                debeziumDrain("drain", setting, db -> db.insertBacklog(events, orders));
+            }
+        }
+        if (scenarios.contains("relay")) {
+            for (int instances : ints("instances")) {
+                relayDrain("drain", instances, Map.of(), 0, db -> db.insertBacklog(events, orders));
+            }
+        }
+        if (scenarios.contains("steady")) {
+            List<Integer> rates = ints("rates");
+            for (int rate : rates) {
+                steadyRelay(rate);
+                if (cdc) {
+                    steadyDebezium(rate, DebeziumProcess.Setting.TUNED);
+                    if (rate == rates.get(0)) {
+                        steadyDebezium(rate, DebeziumProcess.Setting.DEFAULTS);
+                    }
+                }
+            }
+        }
+        if (scenarios.contains("history")) {
+            for (int history : ints("history")) {
+                // Published rows kept (a retention longer than the run), so the history stays in the table.
+                relayDrain(String.format("drain, %,d published rows kept", history), 1, Map.of("relay.retention", "30d"), history,
+                        db -> db.insertBacklog(events, orders));
+            }
+        }
+        if (scenarios.contains("skew")) {
+            Consumer<BenchmarkDatabase> skewed = db -> SideBySideRows.insertSkewedBacklog(db, events, orders);
+            relayDrain("drain, 20 % on 10 hot orders", 1, Map.of(), 0, skewed);
+            if (cdc) {
+                for (DebeziumProcess.Setting setting : DebeziumProcess.Setting.values()) {
+                    debeziumDrain("drain, 20 % on 10 hot orders", setting, skewed);
+                }
+            }
+        }
+        if (scenarios.contains("consumer")) {
+            consumer();
+        }
+    }
+
+    // ---- the consumer
+
+    /**
+     * The consumer's drains through {@link ConsumerDrain}, as its own benchmark runs them: a topic
+     * of realistic order lifecycles produced once (untimed), a 50,000-event warm-up applied before
+     * the clock runs, the read model checked after each drain.
+     */
+    private void consumer() throws Exception {
+        Path jar = ServiceProcess.findJar(Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize(),
+                "event-consumer");
+        int perRecordEvents = Integer.parseInt(options.get("consumer-per-record-events"));
+        int warmUp = 50_000;
+        try (RedisServer redis = TestServers.startDedicatedRedis()) {
+            EventTopic perPoll;
+            EventTopic perRecord;
+            try (KafkaProducer<byte[], byte[]> producer = Producers.loader(kafka.bootstrapServers())) {
+                perPoll = consumerTopic(producer, "per-poll", warmUp, events, orders);
+                // The slower mode drains fewer events, with its warm-up and orders in progress in proportion.
+                double share = (double) perRecordEvents / events;
+                perRecord = consumerTopic(producer, "per-record", (int) (warmUp * share), perRecordEvents,
+                        Math.max(100, (int) (orders * share)));
+            }
+            for (int instances : ints("consumer-instances")) {
+                ConsumerRun run = new ConsumerDrain(postgres, kafka, redis, jar, List.of("-Xmx512m"), instances)
+                        .run(perPoll, "side-by-side-per-poll", instances, Map.of("consumer.mode", "PER_POLL"));
+                System.out.println(run);
+                add(new SideBySideRow("consumer drain", "event-consumer x" + instances + ", per poll (default)", run.events(),
+                        run.eventsPerSecond(), null, "consumer", run.cpu()));
+            }
+            ConsumerRun run = new ConsumerDrain(postgres, kafka, redis, jar, List.of("-Xmx512m"), 1)
+                    .run(perRecord, "side-by-side-per-record", 1, Map.of("consumer.mode", "PER_RECORD"));
+            System.out.println(run);
+            add(new SideBySideRow("consumer drain", String.format("event-consumer x1, one record at a time (%,d events)",
+                    perRecordEvents), run.events(), run.eventsPerSecond(), null, "consumer", run.cpu()));
+        }
+    }
+
+    private EventTopic consumerTopic(KafkaProducer<byte[], byte[]> producer, String mode, int warmUp, int count, int openOrders) {
+        String name = "orders.events.side-by-side-consumer-" + mode + "-" + System.currentTimeMillis();
+        kafka.createTopic(name, BenchmarkDatabase.PARTITIONS);
+        ReadModelCounts expected = new OrderLifecycles("order-", openOrders, 1).send(producer, name, 0, warmUp + count);
+        return new EventTopic(name, warmUp, warmUp + count, warmUp + count, expected);
+    }
+
+    // ---- floors and in-harness pollers
+
+    private void floors() throws Exception {
+        DrainResult producer = ProducerFloor.run(kafka, events, orders);
+        add(SideBySideRow.drain("floor", "Kafka producer alone (same records, idempotent, acks=all)", producer, null, Map.of()));
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "floor_commit")) {
+            DrainResult commits = PostgresFloors.commitRate(db, events, Duration.ofSeconds(30));
+            add(SideBySideRow.drain("floor", "Postgres, writer transactions (4 writers, at most 30 s)", commits, null, Map.of()));
+        }
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "floor_copy")) {
+            add(SideBySideRow.drain("floor", "Postgres, COPY into the outbox", PostgresFloors.copyRate(db, events, orders), null,
+                    Map.of()));
+        }
+    }
+
+    private void bare() throws Exception {
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "bare")) {
+            db.insertBacklog(events, orders);
+            var before = ExitedBackendsCpu.snapshot(Map.of());
+            DrainResult drain = BarePoller.drain(db, 5000);
+            add(SideBySideRow.drain("drain", "bare batch poller, no guarantees (in the harness)", drain, "harness",
+                    ProcessCpu.used(before, ExitedBackendsCpu.snapshot(Map.of()))));
+        }
+    }
+
+    private void naive() throws Exception {
+        int naiveEvents = Integer.parseInt(options.get("naive-events"));
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "naive")) {
+            db.insertBacklog(naiveEvents, orders);
+            db.jdbc.execute("ANALYZE outbox");
+            var before = ExitedBackendsCpu.snapshot(Map.of());
+            Duration elapsed = NaivePoller.drain(db);
+            add(SideBySideRow.drain("drain", String.format("naive poller: 100 rows / 100 ms, sync send + UPDATE per row (%,d events)",
+                    naiveEvents), new DrainResult("naive", naiveEvents, elapsed, null), "harness",
+                    ProcessCpu.used(before, ExitedBackendsCpu.snapshot(Map.of()))));
+        }
+    }
+
+    // ---- drains by separate processes
+
+    private void relayDrain(String scenario, int instances, Map<String, String> extra, int history,
+                            Consumer<BenchmarkDatabase> backlog) throws Exception {
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "relay")) {
+            if (history > 0) {
+                SideBySideRows.insertPublishedHistory(db, history, orders);
+            }
+            List<RelayProcess> relays = new ArrayList<>();
+            try {
+                for (int i = 0; i < instances; i++) {
+                    relays.add(RelayProcess.start(relayJar, db, relaySettings(extra), LOGS.resolve("side-by-side-relay-" + i + ".log")));
+                }
+                for (RelayProcess relay : relays) {
+                    relay.awaitReady(Duration.ofSeconds(120));
+                }
+                RelayDrain.awaitBalanced(db, instances);
+                Map<Long, String> pids = new LinkedHashMap<>();
+                relays.forEach(relay -> pids.put(relay.pid(), "relay"));
+                String label = "outbox-relay x" + instances + (extra.isEmpty() ? ", defaults" : ", " + extra);
+                add(drain(scenario, label, db, pids, "relay", backlog, () -> { }));
+                for (RelayProcess relay : relays) {
+                    System.out.println("relay phases: " + relay.phases());
+                }
+            } finally {
+                for (RelayProcess relay : relays) {
+                    relay.close();
+                }
+            }
+        }
+    }
+
+    private void debeziumDrain(String scenario, DebeziumProcess.Setting setting, Consumer<BenchmarkDatabase> backlog)
+            throws Exception {
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "debezium");
+             DebeziumProcess debezium = DebeziumProcess.start(db, setting, LOGS.resolve("side-by-side-debezium.log"))) {
+            debezium.awaitStreaming(Duration.ofSeconds(120));
+            add(drain(scenario, setting.label(), db, Map.of(debezium.pid(), "debezium"), "debezium", backlog,
+                    debezium::requireAlive));
+        }
+    }
+
+    /**
+     * A drain by peers already running on {@code db}: first a warm-up backlog of the same size (so
+     * the measured drain runs on compiled code, as a publisher that has been up a while does), then
+     * the measured backlog, committed in one transaction; the clock runs from that commit until
+     * Kafka holds the last of its events.
+     */
+    private SideBySideRow drain(String scenario, String label, BenchmarkDatabase db, Map<Long, String> pids, String peerGroup,
+                                Consumer<BenchmarkDatabase> backlog, Runnable alive) throws Exception {
+        try (TopicProgress topic = new TopicProgress(kafka.bootstrapServers(), db.topic)) {
+            backlog.accept(db);
+            topic.await(events, DRAIN_TIMEOUT, alive);
+            // CPU from before the backlog's INSERT: the same statement for every peer, and Postgres's
+            // logical decoding (for Debezium) already works while the transaction is open.
+            var before = ExitedBackendsCpu.snapshot(pids);
+            backlog.accept(db);
+            long start = System.nanoTime();
+            topic.await(2L * events, DRAIN_TIMEOUT, alive);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            var cpu = ProcessCpu.used(before, ExitedBackendsCpu.snapshot(pids));
+            return SideBySideRow.drain(scenario, label, new DrainResult(label, events, elapsed, null), peerGroup, cpu);
+        }
+    }
+
+    // ---- steady load
+
+    private void steadyRelay(int rate) throws Exception {
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "steady_relay");
+             RelayProcess relay = RelayProcess.start(relayJar, db, relaySettings(Map.of()), LOGS.resolve("side-by-side-steady-relay.log"))) {
+            relay.awaitReady(Duration.ofSeconds(120));
+            add(steady(rate, "outbox-relay x1, defaults", db, Map.of(relay.pid(), "relay"), "relay"));
+        }
+    }
+
+    private void steadyDebezium(int rate, DebeziumProcess.Setting setting) throws Exception {
+        try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "steady_debezium");
+             DebeziumProcess debezium = DebeziumProcess.start(db, setting, LOGS.resolve("side-by-side-steady-debezium.log"))) {
+            debezium.awaitStreaming(Duration.ofSeconds(120));
+            add(steady(rate, setting.label(), db, Map.of(debezium.pid(), "debezium"), "debezium"));
+        }
+    }
+
+    private SideBySideRow steady(int rate, String label, BenchmarkDatabase db, Map<Long, String> pids, String peerGroup)
+            throws Exception {
+        Duration warmup = Duration.ofSeconds(Long.parseLong(options.get("warmup-seconds")));
+        Duration measured = Duration.ofSeconds(Long.parseLong(options.get("steady-seconds")));
+        // CPU from the end of the warm-up, as latencies are: start-up and compilation are not what is compared.
+        var before = new java.util.concurrent.atomic.AtomicReference<Map<String, Duration>>();
+        LatencyResult latency = SteadyLatency.measure(db, rate, warmup, measured, label,
+                () -> before.set(ExitedBackendsCpu.snapshot(pids)));
+        var cpu = ProcessCpu.used(before.get(), ExitedBackendsCpu.snapshot(pids));
+        long measuredEvents = measured.toSeconds() * rate;
+        return new SideBySideRow(String.format("steady %,d/s, %d s", rate, measured.toSeconds()), label, measuredEvents,
+                latency.achievedRate(), latency.micros(), peerGroup, cpu);
+    }
+
+    // ---- the table and the comparisons
+
+    private List<String> table() {
+        List<String> out = new ArrayList<>();
+        double floor = find("floor", "Kafka producer").map(SideBySideRow::eventsPerSecond).orElse(Double.NaN);
+        out.add(SideBySideRow.HEADER);
+        out.add(SideBySideRow.SEPARATOR);
+        rows.forEach(row -> out.add(row.row(floor)));
+        out.add("");
+        out.add("CPU ms/1k: milliseconds of CPU per 1,000 events, per process group: the peer (relay JVMs, the Debezium JVM, "
+                + "or this harness for the pollers, which run in it), Postgres (postmaster and all backends, WAL sender included), "
+                + "the Kafka broker. Drain rows: Postgres's CPU includes the INSERT of the backlog (the same for every peer). Steady rows: CPU from the end of the warm-up to the last event consumed, per event written in that time; events/s is the writers' achieved rate.");
+        out.add("");
+        Optional<SideBySideRow> relay = find("drain", "outbox-relay x1,");
+        Optional<SideBySideRow> debezium = rows.stream().filter(r -> r.scenario().equals("drain") && r.peer().startsWith("Debezium"))
+                .max((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond()));
+        if (relay.isPresent() && debezium.isPresent()) {
+            out.add(String.format("drain ratio vs Debezium: %.2f (relay x1 %,.0f events/s ÷ best Debezium %,.0f, \"%s\")",
+                    relay.get().eventsPerSecond() / debezium.get().eventsPerSecond(), relay.get().eventsPerSecond(),
+                    debezium.get().eventsPerSecond(), debezium.get().peer()));
+            out.add("");
+            out.add(String.format("relay CPU ÷ Debezium CPU (drain, per 1,000 events, the peer process alone): %.2f "
+                            + "(%.1f ms ÷ %.1f ms); with Postgres's CPU added to each: %.2f",
+                    relay.get().peerCpuPerThousand() / debezium.get().peerCpuPerThousand(), relay.get().peerCpuPerThousand(),
+                    debezium.get().peerCpuPerThousand(),
+                    (relay.get().peerCpuPerThousand() + relay.get().cpuPerThousand("postgres"))
+                            / (debezium.get().peerCpuPerThousand() + debezium.get().cpuPerThousand("postgres"))));
+            out.add("");
+        }
+        if (relay.isPresent() && !Double.isNaN(floor)) {
+            out.add(String.format("relay x1 drain as a fraction of the Kafka producer floor: %.0f %%",
+                    100 * relay.get().eventsPerSecond() / floor));
+            out.add("");
+        }
+        for (String rate : options.get("rates").split(",")) {
+            Optional<SideBySideRow> relaySteady = rows.stream().filter(r -> r.scenario().startsWith(String.format("steady %,d/s",
+                    Integer.parseInt(rate))) && r.peerGroup().equals("relay")).findFirst();
+            Optional<SideBySideRow> tuned = rows.stream().filter(r -> r.scenario().startsWith(String.format("steady %,d/s",
+                    Integer.parseInt(rate))) && r.peer().equals(DebeziumProcess.Setting.TUNED.label())).findFirst();
+            if (relaySteady.isPresent() && tuned.isPresent()) {
+                out.add(String.format("p99 at %s events/s: relay %.1f ms, Debezium tuned %.1f ms; CPU per 1,000 events: relay %.1f ms, "
+                                + "Debezium tuned %.1f ms (ratio %.2f)", rate, relaySteady.get().percentileMillis(99),
+                        tuned.get().percentileMillis(99), relaySteady.get().peerCpuPerThousand(), tuned.get().peerCpuPerThousand(),
+                        relaySteady.get().peerCpuPerThousand() / tuned.get().peerCpuPerThousand()));
+                out.add("");
+            }
+        }
+        List<SideBySideRow> history = rows.stream().filter(r -> r.scenario().contains("published rows kept")).toList();
+        if (history.size() > 1) {
+            SideBySideRow none = history.get(0);
+            SideBySideRow most = history.get(history.size() - 1);
+            out.add(String.format("history: drain with %s ÷ drain with %s: %.2f", most.scenario().replace("drain, ", ""),
+                    none.scenario().replace("drain, ", ""), most.eventsPerSecond() / none.eventsPerSecond()));
+            out.add("");
+        }
+        Optional<SideBySideRow> consumerPerPoll = find("consumer drain", "event-consumer x1, per poll");
+        Optional<SideBySideRow> consumerPerRecord = find("consumer drain", "event-consumer x1, one record");
+        if (consumerPerPoll.isPresent() && consumerPerRecord.isPresent()) {
+            out.add(String.format("consumer x1 drain ÷ one record at a time: %.1f (%,.0f ÷ %,.0f events/s)",
+                    consumerPerPoll.get().eventsPerSecond() / consumerPerRecord.get().eventsPerSecond(),
+                    consumerPerPoll.get().eventsPerSecond(), consumerPerRecord.get().eventsPerSecond()));
+            out.add("");
+        }
+        notes.forEach(note -> {
+            out.add(note);
+            out.add("");
+        });
+        return out;
+    }
+
+    private Optional<SideBySideRow> find(String scenario, String peerPrefix) {
+        return rows.stream().filter(r -> r.scenario().equals(scenario) && r.peer().startsWith(peerPrefix)).findFirst();
+    }
+
+    private void add(SideBySideRow row) {
+        rows.add(row);
+        System.out.println(row + "   (load average " + Machine.loadAverage() + ")");
+    }
+
+    private Map<String, String> relaySettings(Map<String, String> extra) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        options.forEach((key, value) -> {
+            if (key.startsWith("relay.")) {
+                settings.put(key, value);
+            }
+        });
+        settings.putAll(extra);
+        return settings;
+    }
+
+    private List<Integer> ints(String option) {
+        String value = options.get(option);
+        return value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    private String walLevel() {
+        return new org.springframework.jdbc.core.JdbcTemplate(postgres.dataSource(postgres.adminDatabase()))
+                .queryForObject("SHOW wal_level", String.class);
+    }
+}
