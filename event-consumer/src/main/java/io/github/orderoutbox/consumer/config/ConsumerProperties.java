@@ -52,7 +52,7 @@ public record ConsumerProperties(
         @DefaultValue("30s") @NotNull Duration deadLetterTimeout,
         @DefaultValue("order-read-model") @NotBlank String groupId,
         @DefaultValue("PER_POLL") @NotNull ConsumerLoop.Mode mode,
-        @DefaultValue("2000") @Min(1) @Max(100_000) int maxPollRecords,
+        @DefaultValue("5000") @Min(1) @Max(100_000) int maxPollRecords,
         @DefaultValue("500ms") @NotNull Duration pollTimeout,
         @DefaultValue("200ms") @NotNull Duration retryBackoffMin,
         @DefaultValue("30s") @NotNull Duration retryBackoffMax,
