@@ -66,7 +66,10 @@ public final class EventContext {
      * @throws ClassCastException if the batch is of another type
      */
     public <T> T batch(Class<T> type) {
-        return type.cast(filled(batch, "batch"));
+        if (batch == null) {
+            throw new IllegalStateException("this event is not handled as part of a batch: the pipe needs a batch processor");
+        }
+        return type.cast(batch);
     }
 
     public ReceivedEvent event() {

@@ -397,7 +397,12 @@ public final class ReadModelRepository {
         }
     }
 
-    /** The headers as the JSON array {@code parked_event.headers} holds: {"key": name, "value": base64}. */
+    /**
+     * The headers as the JSON array {@code parked_event.headers} holds: {"key": name, "value": base64}.
+     * They come from a {@link ReceivedEvent}, which keeps the last value of each header as UTF-8
+     * text: a repeated header is stored once and the order is by name, not as received (the
+     * column's comment promises more than this; a redrive needs only the values).
+     */
     private String headersJson(ReceivedEvent event) {
         ArrayNode array = json.createArrayNode();
         event.headers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(header -> array.addObject()
