@@ -1,11 +1,13 @@
 package io.github.orderoutbox.relay.outbox;
 
 import io.github.orderoutbox.relay.lease.LeaseSnapshot;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,6 +56,8 @@ public class OutboxRepository {
                    set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true),
                    set_config('statement_timeout', '30s', true)
             """;
+
+    static final String PINNED_CLAIM = PIN_CLAIM_PLAN.strip() + ";\n" + CLAIM_BATCH;
 
     /** Joins the caller's leases (bucket, epoch) to the lease table: the fence of every write. */
     private static final String FENCE = """
@@ -145,13 +149,27 @@ public class OutboxRepository {
         this.transactions = transactions;
     }
 
+    /**
+     * Claims in one round trip: {@link #PIN_CLAIM_PLAN} and {@link #CLAIM_BATCH} go to the server
+     * together and run in the implicit transaction that lasts until the driver's Sync, so the
+     * settings are in force when the claim is planned and end with it. A transaction of its own
+     * would cost two more round trips (the settings, the commit) in every cycle of the relay.
+     */
     public List<OutboxRow> claimBatch(short[] buckets, int limit) {
-        return transactions.execute(status -> {
-            jdbc.queryForList(PIN_CLAIM_PLAN);
-            return jdbc.query(CLAIM_BATCH, ps -> {
-                ps.setObject(1, buckets);
-                ps.setInt(2, limit);
-            }, OutboxRepository::toRow);
+        return jdbc.execute(PINNED_CLAIM, (PreparedStatement ps) -> {
+            ps.setObject(1, buckets);
+            ps.setInt(2, limit);
+            ps.execute(); // the first result is the settings
+            if (!ps.getMoreResults()) {
+                throw new IllegalStateException("the claim returned no rows result after pinning its plan");
+            }
+            List<OutboxRow> rows = new ArrayList<>(limit);
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    rows.add(toRow(rs, rows.size()));
+                }
+            }
+            return rows;
         });
     }
 
