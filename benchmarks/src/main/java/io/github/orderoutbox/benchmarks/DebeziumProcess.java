@@ -26,8 +26,12 @@ final class DebeziumProcess implements AutoCloseable {
     enum Setting {
         /** {@code poll.interval.ms=500}, {@code max.batch.size=2048}: what a team gets without tuning. */
         DEFAULTS(Map.of()),
-        /** Polls its queue every 10 ms in batches of at most 256 records. */
-        TUNED(Map.of("poll.interval.ms", "10", "max.batch.size", "256"));
+        /**
+         * Polls its queue every 10 ms, the issue's "tuned for latency". An earlier run also capped
+         * {@code max.batch.size} at 256: that cost Debezium throughput (42,608 against 47,097
+         * events/s drained, minutes apart) and bought no latency, so the batch size stays its own.
+         */
+        TUNED(Map.of("poll.interval.ms", "10"));
 
         final Map<String, String> properties;
 
@@ -36,7 +40,7 @@ final class DebeziumProcess implements AutoCloseable {
         }
 
         String label() {
-            return this == DEFAULTS ? "Debezium, defaults" : "Debezium, poll.interval.ms=10, max.batch.size=256";
+            return this == DEFAULTS ? "Debezium, defaults" : "Debezium, poll.interval.ms=10";
         }
     }
 

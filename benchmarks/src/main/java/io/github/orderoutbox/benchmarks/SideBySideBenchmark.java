@@ -36,7 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * this JVM. Results: {@code benchmarks/results/side-by-side-latest.md} and a time-stamped copy.
  *
  * <p>Arguments (all optional): {@code events=200000 orders=10000 naive-events=10000 instances=1,2,4
- * rates=1000,5000 steady-seconds=60 warmup-seconds=5 history=0,1000000,5000000 consumer-instances=1,2,4
+ * rates=1000,5000 steady-seconds=60 steady-peers=relay,debezium-tuned,debezium-defaults warmup-seconds=5 history=0,1000000,5000000 consumer-instances=1,2,4
  * consumer-per-record-events=20000 scenarios=floors,bare,naive,debezium,relay,steady,history,skew,consumer},
  * and {@code relay.<setting>=<value>}.
  */
@@ -71,6 +71,7 @@ public final class SideBySideBenchmark {
         options.put("instances", "1,2,4");
         options.put("rates", "1000,5000");
         options.put("steady-seconds", "60");
+        options.put("steady-peers", "relay,debezium-tuned,debezium-defaults");
         options.put("warmup-seconds", "5");
         options.put("history", "0,1000000,5000000");
         options.put("consumer-instances", "1,2,4");
@@ -134,13 +135,16 @@ public final class SideBySideBenchmark {
         }
         if (scenarios.contains("steady")) {
             List<Integer> rates = ints("rates");
+            List<String> peers = List.of(options.get("steady-peers").split(","));
             for (int rate : rates) {
-                steadyRelay(rate);
-                if (cdc) {
+                if (peers.contains("relay")) {
+                    steadyRelay(rate);
+                }
+                if (cdc && peers.contains("debezium-tuned")) {
                     steadyDebezium(rate, DebeziumProcess.Setting.TUNED);
-                    if (rate == rates.get(0)) {
-                        steadyDebezium(rate, DebeziumProcess.Setting.DEFAULTS);
-                    }
+                }
+                if (cdc && peers.contains("debezium-defaults") && rate == rates.get(0)) {
+                    steadyDebezium(rate, DebeziumProcess.Setting.DEFAULTS);
                 }
             }
         }
@@ -266,7 +270,7 @@ public final class SideBySideBenchmark {
                 RelayDrain.awaitBalanced(db, instances);
                 Map<Long, String> pids = new LinkedHashMap<>();
                 relays.forEach(relay -> pids.put(relay.pid(), "relay"));
-                String label = "outbox-relay x" + instances + (extra.isEmpty() ? ", defaults" : ", " + extra);
+                String label = relayLabel(instances, extra);
                 add(drain(scenario, label, db, pids, "relay", backlog, () -> { }));
                 for (RelayProcess relay : relays) {
                     System.out.println("relay phases: " + relay.phases());
@@ -318,7 +322,7 @@ public final class SideBySideBenchmark {
         try (BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "steady_relay");
              RelayProcess relay = RelayProcess.start(relayJar, db, relaySettings(Map.of()), LOGS.resolve("side-by-side-steady-relay.log"))) {
             relay.awaitReady(Duration.ofSeconds(120));
-            add(steady(rate, "outbox-relay x1, defaults", db, Map.of(relay.pid(), "relay"), "relay"));
+            add(steady(rate, relayLabel(1, Map.of()), db, Map.of(relay.pid(), "relay"), "relay"));
         }
     }
 
@@ -432,6 +436,12 @@ public final class SideBySideBenchmark {
         });
         settings.putAll(extra);
         return settings;
+    }
+
+    /** "outbox-relay x2, defaults", or with the settings that differ from the defaults. */
+    private String relayLabel(int instances, Map<String, String> extra) {
+        Map<String, String> settings = relaySettings(extra);
+        return "outbox-relay x" + instances + (settings.isEmpty() ? ", defaults" : ", " + settings);
     }
 
     private List<Integer> ints(String option) {
