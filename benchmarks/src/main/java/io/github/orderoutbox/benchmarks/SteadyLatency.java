@@ -8,30 +8,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Steady load: writers commit events at a fixed rate, each in a transaction that locks its order
- * first (the writer contract); a Kafka consumer records, per event, the time from just before the
- * writer's COMMIT to the moment the record is received. Measuring from before the commit counts the
- * commit itself, so the figure errs on the slow side.
+ * Steady load: writers commit events at a fixed rate ({@link PacedWriters}), each in a transaction
+ * that locks its order first (the writer contract); a Kafka consumer records, per event, the time
+ * from just before the writer's COMMIT to the moment the record is received. Measuring from before
+ * the commit counts the commit itself, so the figure errs on the slow side.
  */
 final class SteadyLatency {
 
-    private static final int WRITERS = 4;
     private static final int ORDERS = 2_000;
 
     private SteadyLatency() {
@@ -68,43 +61,10 @@ final class SteadyLatency {
         consumer.start();
         Thread.sleep(2_000); // consumer assigned and at the end of the topic
 
-        long periodNanos = 1_000_000_000L / rate;
-        long total = (warmup.toSeconds() + measured.toSeconds()) * rate;
-        AtomicLong next = new AtomicLong();
-        long start = System.nanoTime();
-        recording.set(start + warmup.toNanos());
-        Thread warmupEnd = new Thread(() -> {
-            LockSupport.parkNanos(recording.get() - System.nanoTime());
+        double achieved = PacedWriters.run(db, rate, warmup, measured, () -> {
+            recording.set(System.nanoTime());
             atRecordingStart.run();
-        }, "latency-warm-up-end");
-        warmupEnd.start();
-        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
-        List<Future<?>> done = new java.util.ArrayList<>();
-        for (int w = 0; w < WRITERS; w++) {
-            done.add(writers.submit(() -> {
-                // Each writer keeps one connection, as a pooled orders service would.
-                SingleConnectionDataSource connection = new SingleConnectionDataSource(db.postgres.jdbcUrl(db.database),
-                        db.postgres.adminUser(), db.postgres.adminPassword(), true);
-                JdbcTemplate jdbc = new JdbcTemplate(connection);
-                TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
-                for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                    long due = start + i * periodNanos;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    write(jdbc, transactions, "order-" + (i % ORDERS), committing);
-                }
-                connection.destroy();
-                return null;
-            }));
-        }
-        for (Future<?> future : done) {
-            future.get();
-        }
-        warmupEnd.join();
-        double achieved = total / ((System.nanoTime() - start) / 1e9);
-        writers.shutdown();
+        }, () -> (jdbc, transactions, i) -> write(jdbc, transactions, "order-" + (i % ORDERS), committing));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!committing.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -123,8 +83,7 @@ final class SteadyLatency {
     static void write(JdbcTemplate jdbc, TransactionTemplate transactions, String orderId, Map<String, Long> committing) {
         String eventId = UUID.randomUUID().toString();
         transactions.executeWithoutResult(status -> {
-            jdbc.update("INSERT INTO shop_order (id) VALUES (?) ON CONFLICT (id) DO NOTHING", orderId);
-            jdbc.update("UPDATE shop_order SET version = version + 1 WHERE id = ?", orderId);
+            PacedWriters.lockOrder(jdbc, orderId);
             jdbc.update(BenchmarkDatabase.INSERT_ONE, UUID.fromString(eventId), orderId, orderId);
             if (committing != null) {
                 committing.put(eventId, System.nanoTime()); // just before COMMIT: the latency includes the commit
