@@ -80,12 +80,47 @@ final class OrderLifecycles {
      * @return what the read model holds after the consumer has applied all {@code count} events
      */
     ReadModelCounts send(Producer<byte[], byte[]> producer, String topic, int from, int count) {
-        Random random = new Random(seed);
-        List<Order> open = new ArrayList<>(openOrders);
-        Counts counts = new Counts();
+        Events events = events();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        int nextOrder = 0;
         for (int i = 0; i < count; i++) {
+            Event next = events.next();
+            if (i >= from) {
+                producer.send(record(topic, next.event(), next.id(), i + 1L), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+        }
+        producer.flush();
+        if (failure.get() != null) {
+            throw new IllegalStateException("sending the benchmark's events failed", failure.get());
+        }
+        return events.readModel();
+    }
+
+    /** The stream's events one at a time, from the first, for a caller that writes them itself (into the outbox). */
+    Events events() {
+        return new Events();
+    }
+
+    /** An event of the stream and its id ({@code ce_id}, {@code outbox.event_id}). */
+    record Event(OrderEvent event, UUID id) {
+    }
+
+    /** The events of the stream in order; one thread's. */
+    final class Events {
+
+        private final Random random = new Random(seed);
+        private final List<Order> open = new ArrayList<>(openOrders);
+        private final Counts counts = new Counts();
+        private int nextOrder;
+        private long made;
+
+        private Events() {
+        }
+
+        Event next() {
             while (open.size() < openOrders) {
                 open.add(newOrder(random, nextOrder++));
             }
@@ -98,19 +133,14 @@ final class OrderLifecycles {
                 open.set(slot, open.get(open.size() - 1));
                 open.remove(open.size() - 1);
             }
-            if (i >= from) {
-                producer.send(record(topic, event, eventId, i + 1L), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            }
+            made++;
+            return new Event(event, eventId);
         }
-        producer.flush();
-        if (failure.get() != null) {
-            throw new IllegalStateException("sending the benchmark's events failed", failure.get());
+
+        /** What the read model holds once the consumer has applied every event made so far. */
+        ReadModelCounts readModel() {
+            return counts.toReadModel(made);
         }
-        return counts.toReadModel(count);
     }
 
     private Order newOrder(Random random, int index) {
@@ -232,8 +262,9 @@ final class OrderLifecycles {
         }
 
         ReadModelCounts toReadModel(long events) {
-            statuses.values().removeIf(count -> count == 0);
-            return new ReadModelCounts(events, orders, statuses, lines, 0, orders, cancelled, paid, 0, 0);
+            TreeMap<String, Long> held = new TreeMap<>(statuses);
+            held.values().removeIf(count -> count == 0);
+            return new ReadModelCounts(events, orders, held, lines, 0, orders, cancelled, paid, 0, 0);
         }
     }
 }

@@ -43,6 +43,15 @@ record ReadModelCounts(long appliedEvents, long orders, SortedMap<String, Long> 
         totalPaid = totalPaid.setScale(2);
     }
 
+    /** The read model of two streams of events with different orders, applied into one database. */
+    ReadModelCounts plus(ReadModelCounts other) {
+        SortedMap<String, Long> both = new TreeMap<>(statuses);
+        other.statuses.forEach((status, count) -> both.merge(status, count, Long::sum));
+        return new ReadModelCounts(appliedEvents + other.appliedEvents, orders + other.orders, both, lines + other.lines,
+                unknownLines + other.unknownLines, ordersPlaced + other.ordersPlaced, ordersCancelled + other.ordersCancelled,
+                totalPaid.add(other.totalPaid), blocked + other.blocked, parked + other.parked);
+    }
+
     static ReadModelCounts read(JdbcTemplate jdbc) {
         SortedMap<String, Long> statuses = new TreeMap<>();
         jdbc.query(COUNT_STATUSES, rs -> {
