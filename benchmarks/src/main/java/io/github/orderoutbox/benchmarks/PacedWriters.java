@@ -3,6 +3,7 @@ package io.github.orderoutbox.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,6 +31,12 @@ final class PacedWriters {
         void write(JdbcTemplate jdbc, TransactionTemplate transactions, long index);
     }
 
+    /** A writer's whole work, on its own connection. */
+    @FunctionalInterface
+    interface Work {
+        void run(JdbcTemplate jdbc, TransactionTemplate transactions);
+    }
+
     private PacedWriters() {
     }
 
@@ -54,11 +61,7 @@ final class PacedWriters {
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
-            done.add(pool.submit(() -> {
-                SingleConnectionDataSource connection = new SingleConnectionDataSource(db.jdbcUrl(),
-                        db.postgres.adminUser(), db.postgres.adminPassword(), true);
-                JdbcTemplate jdbc = new JdbcTemplate(connection);
-                TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
+            done.add(pool.submit(onOwnConnection(db, (jdbc, transactions) -> {
                 Writer writer = writers.get();
                 for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
                     long wait = start + i * periodNanos - System.nanoTime();
@@ -67,9 +70,7 @@ final class PacedWriters {
                     }
                     writer.write(jdbc, transactions, i);
                 }
-                connection.destroy();
-                return null;
-            }));
+            })));
         }
         try {
             for (Future<?> future : done) {
@@ -80,6 +81,20 @@ final class PacedWriters {
         }
         warmupEnd.join();
         return total / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** {@code work} on a connection of its own, kept open throughout, as a pooled orders service keeps one. */
+    static Callable<Void> onOwnConnection(BenchmarkDatabase db, Work work) {
+        return () -> {
+            SingleConnectionDataSource connection = new SingleConnectionDataSource(db.jdbcUrl(),
+                    db.postgres.adminUser(), db.postgres.adminPassword(), true);
+            try {
+                work.run(new JdbcTemplate(connection), new TransactionTemplate(new DataSourceTransactionManager(connection)));
+            } finally {
+                connection.destroy();
+            }
+            return null;
+        };
     }
 
     /**

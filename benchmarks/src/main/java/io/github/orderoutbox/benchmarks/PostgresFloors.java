@@ -13,10 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Postgres's physical floors on this machine, for the events the relay publishes: how fast writers
@@ -43,17 +39,11 @@ final class PostgresFloors {
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
-            done.add(writers.submit(() -> {
-                SingleConnectionDataSource connection = new SingleConnectionDataSource(db.jdbcUrl(),
-                        db.postgres.adminUser(), db.postgres.adminPassword(), true);
-                JdbcTemplate jdbc = new JdbcTemplate(connection);
-                TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
+            done.add(writers.submit(PacedWriters.onOwnConnection(db, (jdbc, transactions) -> {
                 for (long i = next.getAndIncrement(); i < events && System.nanoTime() < deadline; i = next.getAndIncrement()) {
                     SteadyLatency.write(jdbc, transactions, "order-" + (i % ORDERS), null);
                 }
-                connection.destroy();
-                return null;
-            }));
+            })));
         }
         for (Future<?> future : done) {
             future.get();
