@@ -3,6 +3,8 @@ package io.github.orderoutbox.benchmarks;
 import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -102,6 +104,21 @@ final class BenchmarkDatabase implements AutoCloseable {
 
     String jdbcUrl() {
         return postgres.jdbcUrl(database);
+    }
+
+    /**
+     * The Spring Boot settings of a service (the relay, the consumer) on this database and Kafka:
+     * the migrations are applied already, and the log is plain text.
+     */
+    Map<String, String> serviceSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("spring.datasource.url", jdbcUrl());
+        settings.put("spring.datasource.username", postgres.adminUser());
+        settings.put("spring.datasource.password", postgres.adminPassword());
+        settings.put("spring.flyway.enabled", "false");
+        settings.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+        settings.put("logging.structured.format.console", "");
+        return settings;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,22 +72,10 @@ final class ConsumerDrain {
         String unique = name + "-" + System.currentTimeMillis();
         BenchmarkDatabase db = BenchmarkDatabase.onTopic(postgres, kafka, name, topic.name());
         db.insertCatalog(OrderLifecycles.PRODUCTS);
-        String group = "bench-" + unique;
-        String deadLetterTopic = topic.name() + ".dlq-" + unique;
-        long redisKeysBefore = redisKeys();
-
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("spring.datasource.url", db.jdbcUrl());
-        all.put("spring.datasource.username", postgres.adminUser());
-        all.put("spring.datasource.password", postgres.adminPassword());
-        all.put("spring.flyway.enabled", "false");
-        all.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
-        all.put("spring.data.redis.url", redis.url());
-        all.put("consumer.topic", topic.name());
-        all.put("consumer.dead-letter-topic", deadLetterTopic);
-        all.put("consumer.group-id", group);
-        all.put("consumer.redis-key-prefix", "bench-" + unique + ":applied:");
-        all.put("logging.structured.format.console", "");
+        long redisKeysBefore = redisKeys(redis);
+        Map<String, String> all = settings(db, redis, unique);
+        String group = all.get("consumer.group-id");
+        String deadLetterTopic = all.get("consumer.dead-letter-topic");
         all.putAll(settings);
 
         Path log = Path.of("benchmarks", "results", "logs", "consumer-" + scenario + "-" + round + ".log");
@@ -152,9 +139,24 @@ final class ConsumerDrain {
                     consumer.close();
                 }
             }
-            String note = verify(scenario, db, topic, admin, deadLetterTopic, redisKeys() - redisKeysBefore);
+            String note = verify(scenario, db, topic, admin, deadLetterTopic, redisKeys(redis) - redisKeysBefore);
             return note.isEmpty() ? run : run.noting(note);
         }
+    }
+
+    /**
+     * The consumer's settings for one run on {@code db}'s topic: its database, Kafka and Redis,
+     * and a consumer group, dead-letter topic and Redis key prefix of its own, named after
+     * {@code unique}.
+     */
+    static Map<String, String> settings(BenchmarkDatabase db, RedisServer redis, String unique) {
+        Map<String, String> all = db.serviceSettings();
+        all.put("spring.data.redis.url", redis.url());
+        all.put("consumer.topic", db.topic);
+        all.put("consumer.dead-letter-topic", db.topic + ".dlq-" + unique);
+        all.put("consumer.group-id", "bench-" + unique);
+        all.put("consumer.redis-key-prefix", "bench-" + unique + ":applied:");
+        return all;
     }
 
     /** The sum of the group's committed offsets: records consumed and durably applied. */
@@ -170,7 +172,7 @@ final class ConsumerDrain {
      * consumer leaves Redis alone for a pause and deduplicates from Postgres alone, as designed.
      * Such a run measured that slower path in part, which the returned note says.
      */
-    private static String verify(String scenario, BenchmarkDatabase db, EventTopic topic, Admin admin, String deadLetterTopic,
+    static String verify(String scenario, BenchmarkDatabase db, EventTopic topic, Admin admin, String deadLetterTopic,
                                  long redisKeysWritten) throws InterruptedException, ExecutionException {
         ReadModelCounts found = ReadModelCounts.read(db.jdbc);
         long deadLetters = records(admin, deadLetterTopic);
@@ -207,7 +209,7 @@ final class ConsumerDrain {
                 .all().get().values().stream().mapToLong(info -> info.offset()).sum();
     }
 
-    private long redisKeys() {
+    static long redisKeys(RedisServer redis) {
         RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             return connection.sync().dbsize();

@@ -3,7 +3,6 @@ package io.github.orderoutbox.benchmarks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -26,14 +25,8 @@ final class RelayProcess implements AutoCloseable {
     }
 
     static RelayProcess start(Path jar, BenchmarkDatabase db, Map<String, String> settings, Path log) throws IOException {
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("spring.datasource.url", db.jdbcUrl());
-        all.put("spring.datasource.username", db.postgres.adminUser());
-        all.put("spring.datasource.password", db.postgres.adminPassword());
-        all.put("spring.flyway.enabled", "false");
-        all.put("spring.kafka.bootstrap-servers", db.kafka.bootstrapServers());
+        Map<String, String> all = db.serviceSettings();
         all.put("relay.topics.order", db.topic);
-        all.put("logging.structured.format.console", "");
         all.putAll(settings);
         return new RelayProcess(ServiceProcess.start(jar, List.of("-Xmx512m"), all, log));
     }
