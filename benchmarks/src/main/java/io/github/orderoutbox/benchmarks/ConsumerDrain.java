@@ -219,7 +219,7 @@ final class ConsumerDrain {
     }
 
     /** The consumers' timers and counters by series, summed; a consumer whose web server is not up yet adds nothing. */
-    private static Map<String, Double> metrics(List<ServiceProcess> consumers) throws InterruptedException {
+    static Map<String, Double> metrics(List<ServiceProcess> consumers) throws InterruptedException {
         Map<String, Double> series = new TreeMap<>();
         for (ServiceProcess consumer : consumers) {
             try {
@@ -247,7 +247,7 @@ final class ConsumerDrain {
      * {@code PER_POLL} mode, one batch per record in {@code PER_RECORD} mode; its time runs from the
      * first pipe to the commit of the last transaction, offsets not included.
      */
-    private static String profile(Map<String, Double> before, Map<String, Double> after, Duration elapsed) {
+    static String profile(Map<String, Double> before, Map<String, Double> after, Duration elapsed) {
         java.util.function.Function<String, Double> delta = key -> after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
         double batches = delta.apply("consumer_batch_seconds_count");
         if (batches == 0) {

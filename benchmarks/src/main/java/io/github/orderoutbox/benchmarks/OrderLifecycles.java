@@ -50,7 +50,7 @@ final class OrderLifecycles {
     static final int PRODUCTS = 5_000;
     static final int CUSTOMERS = 2_000;
     private static final Instant T0 = Instant.parse("2026-11-28T08:00:00Z");
-    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     private enum Step { PLACE, PAY, SHIP, DELIVER, CANCEL }
 

@@ -25,19 +25,24 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  *   <li><b>drain</b> of a backlog: bare batch poller, naive poller, Debezium (defaults and tuned),
  *       the relay with 1, 2 and 4 instances;</li>
  *   <li><b>steady</b> load at each rate: commit-to-consume latency and CPU, relay and Debezium;</li>
+ *   <li><b>e2e</b>, end to end at {@code e2e-rate}: writers commit valid order events, the relay
+ *       publishes them, the consumer applies them to the read model in the same database; latency
+ *       from the writer's commit to the read model's, and CPU of every process ({@link EndToEndLatency});</li>
  *   <li><b>history</b>: the relay's drain with published rows retained;</li>
  *   <li><b>skew</b>: a drain with 20 % of the events on 10 hot orders;</li>
  *   <li><b>consumer</b>: the consumer's drain of a topic of order events into the read model (Redis
  *       too), with 1, 2 and 4 instances and in its one-record-at-a-time mode ({@link ConsumerDrain}).</li>
  * </ul>
  *
- * Postgres (with {@code wal_level=logical}, for Debezium; every peer runs on it), Kafka, the relays
- * and Debezium are separate processes; the pollers, the writers and the latency consumer run in
- * this JVM. Results: {@code benchmarks/results/side-by-side-latest.md} and a time-stamped copy.
+ * Postgres (with {@code wal_level=logical}, for Debezium, and {@code track_commit_timestamp=on},
+ * for the end-to-end latency; every peer runs on it), Kafka, Redis, the relays, the consumers and
+ * Debezium are separate processes; the pollers, the writers and the latency consumer run in this
+ * JVM. Results: {@code benchmarks/results/side-by-side-latest.md} and a time-stamped copy.
  *
  * <p>Arguments (all optional): {@code events=200000 orders=10000 naive-events=10000 instances=1,2,4
- * rates=1000,5000 steady-seconds=60 steady-peers=relay,debezium-tuned,debezium-defaults warmup-seconds=5 history=0,1000000,5000000 consumer-instances=1,2,4
- * consumer-per-record-events=20000 scenarios=floors,bare,naive,debezium,relay,steady,history,skew,consumer},
+ * rates=1000,5000 steady-seconds=60 steady-peers=relay,debezium-tuned,debezium-defaults warmup-seconds=5 e2e-rate=1000
+ * history=0,1000000,5000000 consumer-instances=1,2,4 consumer-per-record-events=20000
+ * scenarios=floors,bare,naive,debezium,relay,steady,e2e,history,skew,consumer},
  * and {@code relay.<setting>=<value>}.
  */
 public final class SideBySideBenchmark {
@@ -73,10 +78,11 @@ public final class SideBySideBenchmark {
         options.put("steady-seconds", "60");
         options.put("steady-peers", "relay,debezium-tuned,debezium-defaults");
         options.put("warmup-seconds", "5");
+        options.put("e2e-rate", "1000");
         options.put("history", "0,1000000,5000000");
         options.put("consumer-instances", "1,2,4");
         options.put("consumer-per-record-events", "20000");
-        options.put("scenarios", "floors,bare,naive,debezium,relay,steady,history,skew,consumer");
+        options.put("scenarios", "floors,bare,naive,debezium,relay,steady,e2e,history,skew,consumer");
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2) {
@@ -84,13 +90,14 @@ public final class SideBySideBenchmark {
             }
             options.put(kv[0], kv[1]);
         }
-        Path root = Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize();
+        Path root = root();
         Path relayJar = RelayProcess.findJar(root);
         String loadAtStart = Machine.loadAverage();
         Instant started = Instant.now();
 
         List<String> report = new ArrayList<>();
-        try (PostgresServer postgres = TestServers.startDedicatedPostgres(Map.of("wal_level", "logical"));
+        try (PostgresServer postgres = TestServers.startDedicatedPostgres(
+                Map.of("wal_level", "logical", "track_commit_timestamp", "on"));
              KafkaServer kafka = TestServers.startDedicatedKafka()) {
             SideBySideBenchmark run = new SideBySideBenchmark(options, relayJar, postgres, kafka);
             run.runScenarios(List.of(options.get("scenarios").split(",")));
@@ -98,8 +105,9 @@ public final class SideBySideBenchmark {
             report.add("");
             report.add("Machine: " + Machine.describe() + "; load average " + loadAtStart + " at the start, "
                     + Machine.loadAverage() + " at the end (above the core count, processes wait for a CPU).");
-            report.add("Servers: Postgres " + postgres.source() + " (wal_level=logical) on port " + postgres.port() + ", Kafka "
-                    + kafka.source() + " at " + kafka.bootstrapServers() + "; every process on this machine.");
+            report.add("Servers: Postgres " + postgres.source() + " (wal_level=logical, track_commit_timestamp=on) on port "
+                    + postgres.port() + ", Kafka " + kafka.source() + " at " + kafka.bootstrapServers()
+                    + "; every process on this machine.");
             report.add("Settings: " + options);
             report.add("Took " + Duration.between(started, Instant.now()).toSeconds() + " s.");
             report.add("");
@@ -109,9 +117,9 @@ public final class SideBySideBenchmark {
     }
 
     private void runScenarios(List<String> scenarios) throws Exception {
-        boolean cdc = "logical".equals(walLevel());
+        boolean cdc = "logical".equals(setting("wal_level"));
         if (!cdc) {
-            notes.add("Postgres has wal_level=" + walLevel() + ", not logical (a server given by the environment?): "
+            notes.add("Postgres has wal_level=" + setting("wal_level") + ", not logical (a server given by the environment?): "
                     + "the Debezium rows are missing.");
         }
         if (scenarios.contains("floors")) {
@@ -148,6 +156,14 @@ public final class SideBySideBenchmark {
                 }
             }
         }
+        if (scenarios.contains("e2e")) {
+            if ("on".equals(setting("track_commit_timestamp"))) {
+                endToEnd();
+            } else {
+                notes.add("Postgres has track_commit_timestamp=off (a server given by the environment?): "
+                        + "the end-to-end row is missing.");
+            }
+        }
         if (scenarios.contains("history")) {
             for (int history : ints("history")) {
                 // Published rows kept (a retention longer than the run), so the history stays in the table.
@@ -177,8 +193,7 @@ public final class SideBySideBenchmark {
      * the clock runs, the read model checked after each drain.
      */
     private void consumer() throws Exception {
-        Path jar = ServiceProcess.findJar(Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize(),
-                "event-consumer");
+        Path jar = consumerJar();
         int perRecordEvents = Integer.parseInt(options.get("consumer-per-record-events"));
         int warmUp = 50_000;
         try (RedisServer redis = TestServers.startDedicatedRedis()) {
@@ -204,6 +219,10 @@ public final class SideBySideBenchmark {
             add(new SideBySideRow("consumer drain", String.format("event-consumer x1, one record at a time (%,d events)",
                     perRecordEvents), run.events(), run.eventsPerSecond(), null, "consumer", run.cpu()));
         }
+    }
+
+    private static Path consumerJar() throws java.io.IOException {
+        return ServiceProcess.findJar(root(), "event-consumer");
     }
 
     private EventTopic consumerTopic(KafkaProducer<byte[], byte[]> producer, String mode, int warmUp, int count, int openOrders) {
@@ -336,8 +355,8 @@ public final class SideBySideBenchmark {
 
     private SideBySideRow steady(int rate, String label, BenchmarkDatabase db, Map<Long, String> pids, String peerGroup)
             throws Exception {
-        Duration warmup = Duration.ofSeconds(Long.parseLong(options.get("warmup-seconds")));
-        Duration measured = Duration.ofSeconds(Long.parseLong(options.get("steady-seconds")));
+        Duration warmup = seconds("warmup-seconds");
+        Duration measured = seconds("steady-seconds");
         // CPU from the end of the warm-up, as latencies are: start-up and compilation are not what is compared.
         var before = new java.util.concurrent.atomic.AtomicReference<Map<String, Duration>>();
         LatencyResult latency = SteadyLatency.measure(db, rate, warmup, measured, label,
@@ -346,6 +365,31 @@ public final class SideBySideBenchmark {
         long measuredEvents = measured.toSeconds() * rate;
         return new SideBySideRow(String.format("steady %,d/s, %d s", rate, measured.toSeconds()), label, measuredEvents,
                 latency.achievedRate(), latency.micros(), peerGroup, cpu);
+    }
+
+    // ---- end to end
+
+    /**
+     * The relay and the consumer, one of each with their defaults, on one database that holds the
+     * outbox and the read model, with a Redis of their own; writers at {@code e2e-rate} for
+     * {@code steady-seconds} after the warm-up ({@link EndToEndLatency}). The relay is the peer;
+     * the consumer has a column of its own.
+     */
+    private void endToEnd() throws Exception {
+        int rate = Integer.parseInt(options.get("e2e-rate"));
+        Duration measured = seconds("steady-seconds");
+        try (RedisServer redis = TestServers.startDedicatedRedis();
+             BenchmarkDatabase db = BenchmarkDatabase.create(postgres, kafka, "e2e")) {
+            EndToEndLatency.Result result = EndToEndLatency.run(db, redis, relayJar, relaySettings(Map.of()), consumerJar(), rate,
+                    seconds("warmup-seconds"), measured, LOGS);
+            System.out.println(result.latency());
+            add(new SideBySideRow(String.format("end to end %,d/s, %d s", rate, measured.toSeconds()),
+                    relayLabel(1, Map.of()) + "; event-consumer x1, per poll, defaults", measured.toSeconds() * rate,
+                    result.latency().achievedRate(), result.latency().micros(), "relay", result.cpu()));
+            if (!result.note().isEmpty()) {
+                notes.add("end to end: " + result.note() + ".");
+            }
+        }
     }
 
     // ---- the table and the comparisons
@@ -358,8 +402,14 @@ public final class SideBySideBenchmark {
         rows.forEach(row -> out.add(row.row(floor)));
         out.add("");
         out.add("CPU ms/1k: milliseconds of CPU per 1,000 events, per process group: the peer (relay JVMs, the Debezium JVM, "
-                + "or this harness for the pollers, which run in it), Postgres (postmaster and all backends, WAL sender included), "
-                + "the Kafka broker. Drain rows: Postgres's CPU includes the INSERT of the backlog (the same for every peer). Steady rows: CPU from the end of the warm-up to the last event consumed, per event written in that time; events/s is the writers' achieved rate.");
+                + "the consumer JVMs in the consumer drains, or this harness for the pollers, which run in it), the consumer JVM "
+                + "where it runs beside the relay (end to end), Postgres (postmaster and all backends, WAL sender included), "
+                + "the Kafka broker, Redis (the consumer's). Drain rows: Postgres's CPU includes the INSERT of the backlog (the same for every peer). Steady rows: CPU from the end of the warm-up to the last event consumed, per event written in that time; events/s is the writers' achieved rate.");
+        out.add("");
+        out.add("End to end: writers commit valid order events, the relay publishes them, the consumer applies them to the "
+                + "read model in the same database; latency from the writer's commit to the commit of the consumer's "
+                + "transaction that applied the event (both Postgres commit timestamps, one clock); CPU as in the steady rows, "
+                + "until the read model held every event; checked: every event applied once, none dead-lettered.");
         out.add("");
         Optional<SideBySideRow> relay = find("drain", "outbox-relay x1,");
         Optional<SideBySideRow> debezium = rows.stream().filter(r -> r.scenario().equals("drain") && r.peer().startsWith("Debezium"))
@@ -403,6 +453,13 @@ public final class SideBySideBenchmark {
                     none.scenario().replace("drain, ", ""), most.eventsPerSecond() / none.eventsPerSecond()));
             out.add("");
         }
+        rows.stream().filter(r -> r.scenario().startsWith("end to end")).forEach(e2e -> {
+            out.add(String.format("end to end at %s events/s: p99 %.1f ms (writer commit to read-model commit); CPU per 1,000 "
+                            + "events: relay %.1f ms, consumer %.1f ms, Postgres %.1f ms, Kafka %.1f ms, Redis %.1f ms",
+                    options.get("e2e-rate"), e2e.percentileMillis(99), e2e.peerCpuPerThousand(), e2e.cpuPerThousand("consumer"),
+                    e2e.cpuPerThousand("postgres"), e2e.cpuPerThousand("kafka"), e2e.cpuPerThousand("redis")));
+            out.add("");
+        });
         Optional<SideBySideRow> consumerPerPoll = find("consumer drain", "event-consumer x1, per poll");
         Optional<SideBySideRow> consumerPerRecord = find("consumer drain", "event-consumer x1, one record");
         if (consumerPerPoll.isPresent() && consumerPerRecord.isPresent()) {
@@ -444,13 +501,21 @@ public final class SideBySideBenchmark {
         return "outbox-relay x" + instances + (settings.isEmpty() ? ", defaults" : ", " + settings);
     }
 
+    private static Path root() {
+        return Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize();
+    }
+
+    private Duration seconds(String option) {
+        return Duration.ofSeconds(Long.parseLong(options.get(option)));
+    }
+
     private List<Integer> ints(String option) {
         String value = options.get(option);
         return value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).toList();
     }
 
-    private String walLevel() {
+    private String setting(String name) {
         return new org.springframework.jdbc.core.JdbcTemplate(postgres.dataSource(postgres.adminDatabase()))
-                .queryForObject("SHOW wal_level", String.class);
+                .queryForObject("SHOW " + name, String.class);
     }
 }
