@@ -40,7 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * JVM. Results: {@code benchmarks/results/side-by-side-latest.md} and a time-stamped copy.
  *
  * <p>Arguments (all optional): {@code events=200000 orders=10000 naive-events=10000 instances=1,2,4
- * rates=1000,5000 steady-seconds=60 steady-peers=relay,debezium-tuned,debezium-defaults warmup-seconds=5 e2e-rate=1000
+ * rates=1000,5000 steady-seconds=60 steady-peers=relay,debezium-tuned,debezium-defaults warmup-seconds=60 e2e-rate=1000
  * history=0,1000000,5000000 consumer-instances=1,2,4 consumer-per-record-events=20000
  * scenarios=floors,bare,naive,debezium,relay,steady,e2e,history,skew,consumer},
  * and {@code relay.<setting>=<value>}.
@@ -77,7 +77,7 @@ public final class SideBySideBenchmark {
         options.put("rates", "1000,5000");
         options.put("steady-seconds", "60");
         options.put("steady-peers", "relay,debezium-tuned,debezium-defaults");
-        options.put("warmup-seconds", "5");
+        options.put("warmup-seconds", "60");
         options.put("e2e-rate", "1000");
         options.put("history", "0,1000000,5000000");
         options.put("consumer-instances", "1,2,4");
