@@ -94,9 +94,7 @@ final class DebeziumProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
-        if (System.getProperty("benchmark.jfr") != null) {
-            command.add("-XX:StartFlightRecording=filename=" + log.resolveSibling(log.getFileName() + ".jfr") + ",settings=profile");
-        }
+        command.addAll(ServiceProcess.profilerOptions(log));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DebeziumOutboxRelay.class.getName()));
         command.add("kafka.bootstrap.servers=" + db.kafka.bootstrapServers());
         properties.forEach((key, value) -> command.add(key + "=" + value));

@@ -33,6 +33,23 @@ final class ServiceProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * The JVM options of the profilers asked for with {@code -Dbenchmark.jfr} and {@code
+     * -Dbenchmark.async-profiler}, writing next to {@code log}: for any JVM the harness starts.
+     */
+    static List<String> profilerOptions(Path log) {
+        List<String> options = new ArrayList<>();
+        if (System.getProperty("benchmark.jfr") != null) {
+            options.add("-XX:StartFlightRecording=filename=" + log.resolveSibling(log.getFileName() + ".jfr") + ",settings=profile");
+        }
+        String profiler = System.getProperty("benchmark.async-profiler");
+        if (profiler != null) {
+            options.add("-javaagent:" + profiler + "=start,event=itimer,interval=1ms,collapsed,file="
+                    + log.resolveSibling(log.getFileName() + ".collapsed"));
+        }
+        return options;
+    }
+
     /** The runnable jar of a module, e.g. {@code outbox-relay/target/outbox-relay-0.1.0-SNAPSHOT.jar}. */
     static Path findJar(Path root, String module) throws IOException {
         Path target = root.resolve(module).resolve("target");
@@ -57,14 +74,7 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        if (System.getProperty("benchmark.jfr") != null) {
-            command.add("-XX:StartFlightRecording=filename=" + log.resolveSibling(log.getFileName() + ".jfr") + ",settings=profile");
-        }
-        String profiler = System.getProperty("benchmark.async-profiler");
-        if (profiler != null) {
-            command.add("-javaagent:" + profiler + "=start,event=itimer,interval=1ms,collapsed,file="
-                    + log.resolveSibling(log.getFileName() + ".collapsed"));
-        }
+        command.addAll(profilerOptions(log));
         command.addAll(List.of("-jar", jar.toString()));
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
         command.add("--server.port=" + port);
