@@ -6,13 +6,13 @@ import io.github.orderoutbox.model.EventHeaders;
 import io.github.orderoutbox.relay.outbox.OutboxRow;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,7 +45,7 @@ public class EventRecordMapper {
         headers.add(new RecordHeader(EventHeaders.TYPE, row.eventType().getBytes(UTF_8)));
         headers.add(new RecordHeader(EventHeaders.SOURCE, source));
         headers.add(new RecordHeader(EventHeaders.SUBJECT, row.aggregateId().getBytes(UTF_8)));
-        headers.add(new RecordHeader(EventHeaders.TIME, row.createdAt().toString().getBytes(UTF_8)));
+        headers.add(new RecordHeader(EventHeaders.TIME, IsoInstants.format(row.createdAt())));
         headers.add(new RecordHeader(EventHeaders.CONTENT_TYPE, APPLICATION_JSON));
         headers.add(new RecordHeader(EventHeaders.EVENT_VERSION, Integer.toString(row.eventVersion()).getBytes(UTF_8)));
         headers.add(new RecordHeader(EventHeaders.POSITION, Long.toString(row.id()).getBytes(UTF_8)));
@@ -67,21 +67,30 @@ public class EventRecordMapper {
         return new ProducerRecord<>(topic, null, row.createdAt().toEpochMilli(), key, value, headers);
     }
 
+    /**
+     * The row's headers, read with a streaming parser: a tree per row was an eighth of a
+     * publishing thread's time in a drain. Strings (the usual case, e.g. {@code traceparent}) and
+     * nulls are taken as they are; any other value is passed on as its JSON text.
+     */
     private void addRowHeaders(OutboxRow row, List<Header> headers) throws UnpublishableRowException {
-        JsonNode node;
-        try {
-            node = json.readTree(row.headersJson());
+        try (JsonParser parser = json.createParser(row.headersJson())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new UnpublishableRowException("headers must be a JSON object");
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                if (RESERVED.contains(name)) {
+                    throw new UnpublishableRowException("header " + name + " is set by the relay and cannot be given in outbox.headers");
+                }
+                String text = switch (parser.nextToken()) {
+                    case VALUE_STRING -> parser.getString();
+                    case VALUE_NULL -> null;
+                    default -> parser.readValueAsTree().toString();
+                };
+                headers.add(new RecordHeader(name, text == null ? null : text.getBytes(UTF_8)));
+            }
         } catch (JacksonException e) {
             throw new UnpublishableRowException("headers are not valid JSON: " + e.getOriginalMessage());
-        }
-        for (Map.Entry<String, JsonNode> header : node.properties()) {
-            String name = header.getKey();
-            if (RESERVED.contains(name)) {
-                throw new UnpublishableRowException("header " + name + " is set by the relay and cannot be given in outbox.headers");
-            }
-            JsonNode value = header.getValue();
-            String text = value.isNull() ? null : value.isString() ? value.asString() : value.toString();
-            headers.add(new RecordHeader(name, text == null ? null : text.getBytes(UTF_8)));
         }
     }
 }

@@ -64,6 +64,22 @@ class EventRecordMapperTest {
     }
 
     @Test
+    void passesAHeaderThatIsNotAStringOnAsItsJsonText() throws Exception {
+        var record = mapper.toRecord(row("{\"tags\": [\"a\", {\"b\": true}], \"ok\": false, \"after\": \"x\"}", "{}"),
+                "orders.events", 1_000_000);
+
+        assertThat(headers(record)).containsEntry("tags", "[\"a\",{\"b\":true}]").containsEntry("ok", "false")
+                .containsEntry("after", "x");
+    }
+
+    @Test
+    void refusesHeadersThatAreNotValidJson() {
+        assertThatThrownBy(() -> mapper.toRecord(row("{\"traceparent\": ", "{}"), "orders.events", 1_000_000))
+                .isInstanceOf(UnpublishableRowException.class)
+                .hasMessageStartingWith("headers are not valid JSON");
+    }
+
+    @Test
     void refusesARowHeaderThatWouldOverrideACloudEventsAttribute() {
         assertThatThrownBy(() -> mapper.toRecord(row("{\"ce_id\": \"forged\"}", "{}"), "orders.events", 1_000_000))
                 .isInstanceOf(UnpublishableRowException.class)
