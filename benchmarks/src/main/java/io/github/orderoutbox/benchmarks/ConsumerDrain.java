@@ -69,8 +69,14 @@ final class ConsumerDrain {
      */
     ConsumerRun run(EventTopic topic, String scenario, int round, Map<String, String> settings) throws Exception {
         String name = scenario.replace('-', '_') + "_" + round;
+        try (BenchmarkDatabase db = BenchmarkDatabase.onTopic(postgres, kafka, name, topic.name())) {
+            return run(db, topic, scenario, round, name, settings);
+        }
+    }
+
+    private ConsumerRun run(BenchmarkDatabase db, EventTopic topic, String scenario, int round, String name,
+                            Map<String, String> settings) throws Exception {
         String unique = name + "-" + System.currentTimeMillis();
-        BenchmarkDatabase db = BenchmarkDatabase.onTopic(postgres, kafka, name, topic.name());
         db.insertCatalog(OrderLifecycles.PRODUCTS);
         long redisKeysBefore = redisKeys(redis);
         Map<String, String> all = settings(db, redis, unique);
