@@ -29,6 +29,20 @@ class PollPacerTest {
     }
 
     @Test
+    void keepsTheMinimumForAShortGapAfterRowsThenDoubles() {
+        pacer.nanosToWait(3, 100);
+        int gracePolls = (int) (PollPacer.IDLE_GRACE.toMillis() / 2); // 25 polls of 2 ms
+        for (int i = 0; i < gracePolls; i++) {
+            assertThat(pacer.nanosToWait(0, 100)).as("empty poll %d after rows", i + 1).isEqualTo(Duration.ofMillis(2).toNanos());
+        }
+        long[] waits = new long[4];
+        for (int i = 0; i < waits.length; i++) {
+            waits[i] = pacer.nanosToWait(0, 100) / 1_000_000;
+        }
+        assertThat(waits).containsExactly(2, 4, 8, 16);
+    }
+
+    @Test
     void returnsToTheMinimumAsSoonAsRowsArrive() {
         for (int i = 0; i < 10; i++) {
             pacer.nanosToWait(0, 100);
