@@ -3,7 +3,7 @@ package io.github.orderoutbox.benchmarks;
 import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
-import java.util.LinkedHashMap;
+import io.github.orderoutbox.testsupport.ServiceSettings;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -111,12 +111,7 @@ final class BenchmarkDatabase implements AutoCloseable {
      * the migrations are applied already, and the log is plain text.
      */
     Map<String, String> serviceSettings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("spring.datasource.url", jdbcUrl());
-        settings.put("spring.datasource.username", postgres.adminUser());
-        settings.put("spring.datasource.password", postgres.adminPassword());
-        settings.put("spring.flyway.enabled", "false");
-        settings.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+        Map<String, String> settings = ServiceSettings.connections(postgres, database, kafka);
         settings.put("logging.structured.format.console", "");
         return settings;
     }

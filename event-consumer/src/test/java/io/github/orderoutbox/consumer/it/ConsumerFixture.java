@@ -6,10 +6,10 @@ import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.ServiceJar;
 import io.github.orderoutbox.testsupport.RedisServer;
+import io.github.orderoutbox.testsupport.ServiceSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,12 +72,7 @@ final class ConsumerFixture implements AutoCloseable {
 
     /** Settings for a consumer against this fixture, quick to react in tests; {@code overrides} win. */
     Map<String, String> settings(Map<String, String> overrides) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("spring.datasource.url", jdbcUrl());
-        settings.put("spring.datasource.username", postgres.adminUser());
-        settings.put("spring.datasource.password", postgres.adminPassword());
-        settings.put("spring.flyway.enabled", "false");
-        settings.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+        Map<String, String> settings = ServiceSettings.connections(postgres, database, kafka);
         settings.put("spring.data.redis.url", redis.url());
         settings.put("consumer.topic", topic);
         settings.put("consumer.dead-letter-topic", deadLetterTopic);

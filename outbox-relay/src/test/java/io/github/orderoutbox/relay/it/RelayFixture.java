@@ -5,10 +5,10 @@ import io.github.orderoutbox.relay.OutboxRelayApplication;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.ServiceJar;
+import io.github.orderoutbox.testsupport.ServiceSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,12 +75,7 @@ final class RelayFixture implements AutoCloseable {
 
     /** Settings for a relay against this fixture, tuned for quick tests; {@code overrides} win. */
     Map<String, String> relaySettings(Map<String, String> overrides) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("spring.datasource.url", jdbcUrl());
-        settings.put("spring.datasource.username", postgres.adminUser());
-        settings.put("spring.datasource.password", postgres.adminPassword());
-        settings.put("spring.flyway.enabled", "false");
-        settings.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+        Map<String, String> settings = ServiceSettings.connections(postgres, database, kafka);
         settings.put("relay.topics.order", topic);
         settings.put("relay.topic-partitions", "6");
         settings.put("relay.heartbeat-interval", "300ms");
