@@ -326,11 +326,20 @@ public final class SideBySideBenchmark {
             // CPU from before the backlog's INSERT: the same statement for every peer, and Postgres's
             // logical decoding (for Debezium) already works while the transaction is open.
             var before = ExitedBackendsCpu.snapshot(pids);
+            long checkpointsBefore = checkpoints(db);
+            long vacuumsBefore = outboxVacuums(db);
             backlog.accept(db);
             long start = System.nanoTime();
             topic.await(2L * events, DRAIN_TIMEOUT, alive);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             var cpu = ProcessCpu.used(before, ExitedBackendsCpu.snapshot(pids));
+            long checkpoints = checkpoints(db) - checkpointsBefore;
+            long vacuums = outboxVacuums(db) - vacuumsBefore;
+            // Background work inside the window is counted to the row: say when there was some. A
+            // checkpoint makes the next change of each page write the whole page to the WAL, and
+            // autovacuum of the outbox cleans what a poller deleted (nothing, for CDC).
+            notes.add(String.format("%s, %s: %d checkpoint(s) began and %d autovacuum(s) of the outbox completed during the drain.",
+                    scenario, label, checkpoints, vacuums));
             return SideBySideRow.drain(scenario, label, new DrainResult(label, events, elapsed, null), peerGroup, cpu);
         }
     }
@@ -503,6 +512,17 @@ public final class SideBySideBenchmark {
 
     private static Path root() {
         return Path.of(System.getProperty("benchmark.root", ".")).toAbsolutePath().normalize();
+    }
+
+    /** Checkpoints Postgres has begun since it started, timed or requested (Postgres 17's counters). */
+    private static long checkpoints(BenchmarkDatabase db) {
+        return db.jdbc.queryForObject("SELECT num_timed + num_requested FROM pg_stat_checkpointer", Long.class);
+    }
+
+    /** Autovacuum runs of the outbox table completed so far (one still running is not counted). */
+    private static long outboxVacuums(BenchmarkDatabase db) {
+        return db.jdbc.queryForObject("SELECT coalesce(sum(autovacuum_count), 0) FROM pg_stat_user_tables WHERE relname = 'outbox'",
+                Long.class);
     }
 
     private Duration seconds(String option) {
