@@ -119,8 +119,9 @@ final class BenchmarkDatabase implements AutoCloseable {
     /**
      * Drops the database and checkpoints, so what a scenario left behind costs the next one
      * nothing: a drained outbox holds hundreds of thousands of dead rows, and autovacuum cleaning
-     * them up ran in the middle of the following scenario and was counted to it (Postgres at 674
-     * instead of about 270 ms per 1,000 events in a steady row right after the relay's drains).
+     * them up could run in the middle of the following scenario and be counted to it (suspected,
+     * not shown, for a steady row right after the relay's drains with Postgres at 674 instead of
+     * about 270 ms per 1,000 events).
      * Whatever used the database (relays, Debezium, consumers) is closed before it.
      */
     @Override
