@@ -163,7 +163,7 @@ public class OutboxRepository {
             if (!ps.getMoreResults()) {
                 throw new IllegalStateException("the claim returned no rows result after pinning its plan");
             }
-            List<OutboxRow> rows = new ArrayList<>(limit);
+            List<OutboxRow> rows = new ArrayList<>(); // most polls under a steady load find a few rows, not the limit
             try (ResultSet rs = ps.getResultSet()) {
                 while (rs.next()) {
                     rows.add(toRow(rs, rows.size()));
