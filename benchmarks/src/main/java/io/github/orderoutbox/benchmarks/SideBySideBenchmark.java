@@ -43,7 +43,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * rates=1000,5000 steady-seconds=60 steady-peers=relay,debezium-tuned,debezium-defaults warmup-seconds=60 e2e-rate=1000
  * history=0,1000000,5000000 consumer-instances=1,2,4 consumer-per-record-events=20000
  * scenarios=floors,bare,naive,debezium,relay,steady,e2e,history,skew,consumer},
- * and {@code relay.<setting>=<value>}.
+ * {@code relay.<setting>=<value>} for every relay, and {@code postgres.<setting>=<value>} for the
+ * server, e.g. {@code postgres.session_preload_libraries=auto_explain postgres.auto_explain.log_min_duration=50}
+ * to find slow plans in its log.
  */
 public final class SideBySideBenchmark {
 
@@ -96,8 +98,13 @@ public final class SideBySideBenchmark {
         Instant started = Instant.now();
 
         List<String> report = new ArrayList<>();
-        try (PostgresServer postgres = TestServers.startDedicatedPostgres(
-                Map.of("wal_level", "logical", "track_commit_timestamp", "on"));
+        Map<String, String> serverSettings = new LinkedHashMap<>(Map.of("wal_level", "logical", "track_commit_timestamp", "on"));
+        options.forEach((name, value) -> {
+            if (name.startsWith("postgres.")) {
+                serverSettings.put(name.substring("postgres.".length()), value);
+            }
+        });
+        try (PostgresServer postgres = TestServers.startDedicatedPostgres(serverSettings);
              KafkaServer kafka = TestServers.startDedicatedKafka()) {
             SideBySideBenchmark run = new SideBySideBenchmark(options, relayJar, postgres, kafka);
             run.runScenarios(List.of(options.get("scenarios").split(",")));
@@ -105,7 +112,7 @@ public final class SideBySideBenchmark {
             report.add("");
             report.add("Machine: " + Machine.describe() + "; load average " + loadAtStart + " at the start, "
                     + Machine.loadAverage() + " at the end (above the core count, processes wait for a CPU).");
-            report.add("Servers: Postgres " + postgres.source() + " (wal_level=logical, track_commit_timestamp=on) on port "
+            report.add("Servers: Postgres " + postgres.source() + " (" + serverSettings + ") on port "
                     + postgres.port() + ", Kafka " + kafka.source() + " at " + kafka.bootstrapServers()
                     + "; every process on this machine.");
             report.add("Settings: " + options);

@@ -5,21 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
-import java.sql.SQLException;
-import java.sql.SQLWarning;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The claim's plan does not depend on what the statistics say (design note 9: a queue table's
@@ -49,10 +41,9 @@ class ClaimPlanIT {
             """;
 
     private static final String TIMEOUT = "20s";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private JdbcTemplate admin;
-    private ExplainedClaims claims;
+    private ExplainedSession session;
 
     @BeforeEach
     void createOutbox() {
@@ -63,12 +54,12 @@ class ClaimPlanIT {
         // No background ANALYZE between the steps of a test: each plan is checked against the
         // statistics the test says it has.
         admin.execute("ALTER TABLE outbox SET (autovacuum_enabled = false)");
-        claims = new ExplainedClaims(postgres, database);
+        session = new ExplainedSession(postgres, database, TIMEOUT, false);
     }
 
     @AfterEach
     void closeSession() {
-        claims.close();
+        session.close();
     }
 
     @Test
@@ -117,7 +108,7 @@ class ClaimPlanIT {
         pollWhileIdle();
         admin.update(BULK_INSERT, BURST);
 
-        assertWalksThePartialIndexes("plan cached while empty, used after a burst of inserts", claims.claimPlan());
+        assertWalksThePartialIndexes("plan cached while empty, used after a burst of inserts", claimPlan());
     }
 
     @Test
@@ -132,7 +123,7 @@ class ClaimPlanIT {
         admin.update(BULK_INSERT, BURST);
 
         assertWalksThePartialIndexes("plan cached after retention emptied the outbox, used after a burst of inserts",
-                claims.claimPlan());
+                claimPlan());
     }
 
     /**
@@ -141,20 +132,19 @@ class ClaimPlanIT {
      */
     private void pollWhileIdle() {
         for (int poll = 0; poll < 15; poll++) {
-            claims.claimPlan();
+            claimPlan();
         }
     }
 
     private void assertClaimWalksThePartialIndexes(String state) {
-        assertWalksThePartialIndexes(state + ", plan for the values", claims.claimPlan());
-        claims.set("SET plan_cache_mode = force_generic_plan");
-        assertWalksThePartialIndexes(state + ", generic plan", claims.claimPlan());
+        assertWalksThePartialIndexes(state + ", plan for the values", claimPlan());
+        session.set("SET plan_cache_mode = force_generic_plan");
+        assertWalksThePartialIndexes(state + ", generic plan", claimPlan());
     }
 
     private static void assertWalksThePartialIndexes(String what, JsonNode plan) {
-        List<JsonNode> nodes = new ArrayList<>();
-        collect(plan, nodes);
-        String shown = what + ":\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(plan);
+        List<JsonNode> nodes = ExplainedSession.nodes(plan);
+        String shown = what + ":\n" + ExplainedSession.pretty(plan);
 
         assertThat(nodes.get(0).path("Node Type").asString()).as(shown).isEqualTo("Limit");
         assertThat(nodes).as("no sort: " + shown).noneMatch(n -> n.path("Node Type").asString("").contains("Sort"));
@@ -169,13 +159,6 @@ class ClaimPlanIT {
         }
     }
 
-    private static void collect(JsonNode node, List<JsonNode> into) {
-        into.add(node);
-        for (JsonNode child : node.path("Plans")) {
-            collect(child, into);
-        }
-    }
-
     private static short[] allBuckets() {
         short[] buckets = new short[256];
         for (short b = 0; b < buckets.length; b++) {
@@ -184,46 +167,11 @@ class ClaimPlanIT {
         return buckets;
     }
 
-    /**
-     * One database session that runs the relay's claim code and hears, through {@code auto_explain}
-     * at notice level, the plan of every statement it runs.
-     */
-    private static final class ExplainedClaims implements AutoCloseable {
-
-        private final SingleConnectionDataSource connection;
-        private final List<String> notices = new ArrayList<>();
-        private final JdbcTemplate jdbc;
-        private final OutboxRepository outbox;
-
-        ExplainedClaims(PostgresServer postgres, String database) {
-            connection = new SingleConnectionDataSource(postgres.jdbcUrl(database), postgres.adminUser(),
-                    postgres.adminPassword(), true);
-            jdbc = new JdbcTemplate(connection) {
-                @Override
-                protected void handleWarnings(Statement statement) throws SQLException {
-                    for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
-                        notices.add(warning.getMessage());
-                    }
-                }
-            };
-            jdbc.execute("LOAD 'auto_explain'");
-            jdbc.execute("SET auto_explain.log_min_duration = 0");
-            jdbc.execute("SET auto_explain.log_format = 'json'");
-            jdbc.execute("SET auto_explain.log_level = 'notice'");
-            jdbc.execute("SET client_min_messages = 'notice'");
-            jdbc.execute("SET statement_timeout = '" + TIMEOUT + "'");
-            outbox = new OutboxRepository(jdbc, new TransactionTemplate(new DataSourceTransactionManager(connection)));
-        }
-
-        void set(String setting) {
-            jdbc.execute(setting);
-        }
-
-        /** Claims one batch with the relay's code and returns the plan the claim ran with. */
-        JsonNode claimPlan() {
-            notices.clear();
+    /** Claims one batch with the relay's code and returns the plan the claim ran with. */
+    private JsonNode claimPlan() {
+        List<JsonNode> plans = session.plansOf("FROM outbox o", () -> {
             try {
-                outbox.claimBatch(ALL_BUCKETS, LIMIT);
+                session.outbox.claimBatch(ALL_BUCKETS, LIMIT);
             } catch (DataAccessException e) {
                 if (!String.valueOf(e.getMostSpecificCause().getMessage()).contains("statement timeout")) {
                     throw e;
@@ -231,38 +179,8 @@ class ClaimPlanIT {
                 throw new AssertionError("the claim ran longer than the statement timeout of " + TIMEOUT
                         + ": its plan scans the outbox for every candidate row", e);
             }
-            // Inside a transaction the executor ends, and auto_explain speaks, only when the portal
-            // is dropped at commit: then the notice reaches the connection, not the statement.
-            collectConnectionWarnings();
-            List<JsonNode> plans = new ArrayList<>();
-            for (String notice : notices) {
-                int json = notice.indexOf('{');
-                if (json >= 0) {
-                    JsonNode explained = JSON.readTree(notice.substring(json));
-                    if (explained.path("Query Text").asString("").contains("FROM outbox o")) {
-                        plans.add(explained.path("Plan"));
-                    }
-                }
-            }
-            assertThat(plans).as("auto_explain plans of the claim among the notices %s", notices).hasSize(1);
-            return plans.get(0);
-        }
-
-        private void collectConnectionWarnings() {
-            try {
-                java.sql.Connection session = connection.getConnection();
-                for (SQLWarning warning = session.getWarnings(); warning != null; warning = warning.getNextWarning()) {
-                    notices.add(warning.getMessage());
-                }
-                session.clearWarnings();
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read the notices of the claim's session", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            connection.destroy();
-        }
+        });
+        assertThat(plans).as("auto_explain plans of the claim among the notices %s", session.notices()).hasSize(1);
+        return plans.get(0);
     }
 }

@@ -1,0 +1,123 @@
+package io.github.orderoutbox.relay.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.orderoutbox.db.MigrationSet;
+import io.github.orderoutbox.relay.lease.LeaseSnapshot;
+import io.github.orderoutbox.testsupport.PostgresServer;
+import io.github.orderoutbox.testsupport.TestServers;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The fence of the relay's writes reads the lease table once per statement, not once per row, in
+ * the plan for the values and in the generic plan alike. The fence used to be a join, and the
+ * generic plan the server settles on after a few batches (it guesses one row for {@code id = ANY (?)})
+ * ran the lease lookup and the {@code unnest} of the held buckets once per row: a 5,000-row mark of a
+ * drain took 120 ms instead of 20. The plans are those of the relay's own {@link OutboxRepository},
+ * with {@code auto_explain.log_analyze}, so each node says how often it ran.
+ */
+class FencePlanIT {
+
+    private static final int ROWS = 5_000;
+    private static final String OWNER = "fence-plan";
+
+    private JdbcTemplate admin;
+    private ExplainedSession session;
+    private LeaseSnapshot oddBuckets;
+    private long[] allIds;
+    private long rowsInOddBuckets;
+
+    @BeforeEach
+    void outboxWithHalfTheBucketsLeased() {
+        PostgresServer postgres = TestServers.postgres();
+        String database = postgres.createDatabase("fence_plan");
+        admin = new JdbcTemplate(postgres.dataSource(database));
+        MigrationSet.OUTBOX.migrate(admin.getDataSource());
+        admin.update("""
+                INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
+                SELECT gen_random_uuid(), 'order-' || (g % 1000), 'OrderUpdated', jsonb_build_object('seq', g)
+                  FROM generate_series(1, ?) AS g
+                """, ROWS);
+        admin.execute("ANALYZE outbox");
+        admin.update("""
+                UPDATE outbox_relay_lease SET owner = ?, epoch = 7, expires_at = now() + interval '1 hour'
+                 WHERE bucket % 2 = 1
+                """, OWNER);
+        short[] buckets = new short[128];
+        long[] epochs = new long[128];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = (short) (2 * i + 1);
+            epochs[i] = 7;
+        }
+        oddBuckets = new LeaseSnapshot(OWNER, buckets, epochs);
+        allIds = admin.queryForList("SELECT id FROM outbox ORDER BY id", Long.class).stream().mapToLong(Long::longValue).toArray();
+        rowsInOddBuckets = admin.queryForObject("SELECT count(*) FROM outbox WHERE bucket % 2 = 1", Long.class);
+        assertThat(rowsInOddBuckets).as("rows in the held buckets").isBetween(1_000L, 4_000L);
+        session = new ExplainedSession(postgres, database, "20s", true);
+    }
+
+    @AfterEach
+    void closeSession() {
+        session.close();
+    }
+
+    @Test
+    void deleteReadsTheLeasesOncePlanForTheValues() {
+        assertFencedOncePerStatement("DELETE FROM outbox o", OutboxRepository::deletePublished);
+        assertThat(admin.queryForObject("SELECT count(*) FROM outbox", Long.class)).isEqualTo(ROWS - rowsInOddBuckets);
+    }
+
+    @Test
+    void deleteReadsTheLeasesOnceGenericPlan() {
+        session.set("SET plan_cache_mode = force_generic_plan");
+        assertFencedOncePerStatement("DELETE FROM outbox o", OutboxRepository::deletePublished);
+        assertThat(admin.queryForObject("SELECT count(*) FROM outbox", Long.class)).isEqualTo(ROWS - rowsInOddBuckets);
+    }
+
+    @Test
+    void markReadsTheLeasesOncePlanForTheValues() {
+        assertFencedOncePerStatement("UPDATE outbox o", OutboxRepository::markPublished);
+        assertThat(admin.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL", Long.class))
+                .isEqualTo(rowsInOddBuckets);
+    }
+
+    @Test
+    void markReadsTheLeasesOnceGenericPlan() {
+        session.set("SET plan_cache_mode = force_generic_plan");
+        assertFencedOncePerStatement("UPDATE outbox o", OutboxRepository::markPublished);
+        assertThat(admin.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL", Long.class))
+                .isEqualTo(rowsInOddBuckets);
+    }
+
+    /**
+     * Writes every row's id through the fence of the odd buckets: only their rows are written (the
+     * fence holds), and no node that reads the leases or the held buckets ran more than once.
+     */
+    private void assertFencedOncePerStatement(String statement, FencedWrite write) {
+        AtomicInteger written = new AtomicInteger();
+        List<JsonNode> plans = session.plansOf(statement, () -> written.set(write.apply(session.outbox, allIds, oddBuckets)));
+
+        assertThat(written.get()).as("rows let through by the fence").isEqualTo(rowsInOddBuckets);
+        assertThat(plans).as("auto_explain plans among the notices %s", session.notices()).hasSize(1);
+        List<JsonNode> nodes = ExplainedSession.nodes(plans.get(0));
+        String shown = ExplainedSession.pretty(plans.get(0));
+        List<JsonNode> fenceNodes = nodes.stream()
+                .filter(n -> "outbox_relay_lease".equals(n.path("Relation Name").asString(""))
+                        || "Function Scan".equals(n.path("Node Type").asString("")))
+                .toList();
+        assertThat(fenceNodes).as("the lease table and the held buckets are read: %s", shown).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(fenceNodes).as("each read of the leases runs once per statement: %s", shown)
+                .allSatisfy(n -> assertThat(n.path("Actual Loops").asLong()).isEqualTo(1));
+    }
+
+    @FunctionalInterface
+    private interface FencedWrite {
+        int apply(OutboxRepository outbox, long[] ids, LeaseSnapshot leases);
+    }
+}
