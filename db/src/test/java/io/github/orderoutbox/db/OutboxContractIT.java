@@ -173,6 +173,29 @@ class OutboxContractIT {
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(UNIQUE_VIOLATION);
     }
 
+    /**
+     * A kept published row (a retention above zero) no longer holds its id, just as a row deleted on
+     * publication does not: the unique index covers the rows waiting to be published only, so the
+     * relay's mark adds no entry to it however many rows are kept (V4).
+     */
+    @Test
+    void anEventIdIsFreeAgainOnceItsRowIsPublished() throws SQLException {
+        UUID eventId = UUID.randomUUID();
+        insert(eventId, "o-1", "OrderPlaced", 1, "{}", null);
+        try (PreparedStatement mark = connection.prepareStatement("UPDATE outbox SET published_at = now() WHERE event_id = ?")) {
+            mark.setObject(1, eventId);
+            assertThat(mark.executeUpdate()).isEqualTo(1);
+        }
+
+        insert(eventId, "o-1", "OrderPlaced", 1, "{}", null);
+
+        assertThat(queryLong(connection, "SELECT count(*) FROM outbox WHERE event_id = '" + eventId + "'")).isEqualTo(2);
+        assertThatThrownBy(() -> insert(eventId, "o-1", "OrderPlaced", 1, "{}", null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("outbox_event_id_unpublished")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(UNIQUE_VIOLATION);
+    }
+
     @Test
     void rejectsAPayloadThatIsNotJson() {
         assertThatThrownBy(() -> insert(UUID.randomUUID(), "o-1", "OrderPlaced", 1, "{not json", null))
