@@ -77,16 +77,24 @@ public class OutboxRepository {
                       WHERE l.owner = ? AND l.expires_at > now()))
             """;
 
+    /**
+     * Marks acknowledged rows by primary key; a row marked already keeps its first time. No
+     * condition on {@code published_at} in the WHERE: {@code published_at IS NULL} would let the
+     * planner walk an index of unpublished rows ({@code outbox_event_id_unpublished}) instead,
+     * which it does once the statistics say that index is empty (a drain keeping published rows,
+     * analysed while every row was published): 626 ms instead of 20 for a 5,000-row batch. The
+     * fence is what keeps a row that another instance holds now from being written.
+     */
     static final String MARK_PUBLISHED = """
             UPDATE outbox o
-               SET published_at = now()
-             WHERE o.id = ANY (?) AND o.published_at IS NULL
+               SET published_at = coalesce(o.published_at, now())
+             WHERE o.id = ANY (?)
             """ + FENCE;
 
-    /** With a retention of zero, published rows are deleted at once instead of marked (no index writes). */
+    /** With a retention of zero, published rows are deleted at once instead of marked (no index writes); by primary key, as above. */
     static final String DELETE_PUBLISHED = """
             DELETE FROM outbox o
-             WHERE o.id = ANY (?) AND o.published_at IS NULL
+             WHERE o.id = ANY (?)
             """ + FENCE;
 
     static final String RECORD_FAILURE = """
