@@ -24,7 +24,7 @@ final class Producers {
                 "linger.ms", 1,
                 "batch.size", 256 * 1024,
                 "buffer.memory", 128L * 1024 * 1024,
-                "compression.type", "lz4",
+                "compression.type", "none",
                 "key.serializer", ByteArraySerializer.class.getName(),
                 "value.serializer", ByteArraySerializer.class.getName()));
     }
