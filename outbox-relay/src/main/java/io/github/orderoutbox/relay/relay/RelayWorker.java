@@ -41,18 +41,12 @@ import org.springframework.dao.DataAccessException;
  *       record the first failure on its row; nothing after a failure is marked, so the failed row
  *       is sent again before anything later of its order.</li>
  * </ol>
- *
- * Under a steady load the worker keeps its locks through the short wait before the next claim,
- * and the mark goes to the server in the same round trip as that claim, ahead of it; a cycle
- * never lets its locks go with rows acknowledged but not marked.
  */
 public class RelayWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RelayWorker.class);
     /** Rows mapped to records before any of them is sent (see {@link #publish}). */
     private static final int SEND_CHUNK = 64;
-    /** The longest a cycle keeps its locks through the waits of a steady load. */
-    private static final long HOLD_LIMIT_NANOS = 1_000_000_000L;
 
     private final int index;
     private final BucketGroups groups;
@@ -71,8 +65,6 @@ public class RelayWorker implements Runnable {
     private volatile boolean running = true;
     private volatile long stopDeadlineNanos = Long.MAX_VALUE;
     private int consecutiveOutages;
-    /** This worker's acknowledged rows that are not deleted (or marked) yet; null when there are none. */
-    private Acknowledged unsettled;
     private boolean databaseDown;
 
     public RelayWorker(int index, BucketGroups groups, RelayProperties properties, LeaseKeeper leases, OutboxRepository outbox, TopicRouter router,
@@ -127,11 +119,7 @@ public class RelayWorker implements Runnable {
         running = false;
     }
 
-    /**
-     * Runs one cycle; returns how long to wait before the next, in nanoseconds. Under a steady load
-     * a cycle keeps its locks through the short waits between rounds (see {@link #mayHoldThrough}),
-     * so each round's acknowledged rows are settled in the round trip of the next round's claim.
-     */
+    /** Runs one cycle; returns how long to wait before the next, in nanoseconds. */
     long cycle() throws InterruptedException {
         int[] served = groups.acquire(index, properties.pollIntervalMax().toNanos());
         if (served.length == 0) {
@@ -139,90 +127,29 @@ public class RelayWorker implements Runnable {
         }
         Lock lock = leases.cycleLock();
         lock.lock();
-        long heldSince = System.nanoTime();
         try {
-            while (true) {
-                LeaseSnapshot snapshot = leases.snapshot(served, properties.workers());
-                if (snapshot.isEmpty()) {
-                    groups.claimed(index, 0, properties.batchSize()); // nothing held here: nothing to drain
-                    return properties.pollIntervalMax().toNanos();
-                }
-                long started = System.nanoTime();
-                List<OutboxRow> rows = claim(snapshot);
-                groups.claimed(index, rows.size(), properties.batchSize());
-                if (!rows.isEmpty()) {
-                    metrics.batch(rows.size());
-                    boolean kafkaDown = publish(rows, snapshot, started);
-                    if (kafkaDown) {
-                        metrics.kafkaUnavailable();
-                        return outageBackoff.delay(consecutiveOutages++).toNanos();
-                    }
-                }
-                consecutiveOutages = 0;
-                long wait = pacer.nanosToWait(rows.size(), properties.batchSize());
-                if (unsettled == null || !mayHoldThrough(served, wait, heldSince)) {
-                    return wait;
-                }
-                LockSupport.parkNanos(this, wait);
+            LeaseSnapshot snapshot = leases.snapshot(served, properties.workers());
+            if (snapshot.isEmpty()) {
+                groups.claimed(index, 0, properties.batchSize()); // nothing held here: nothing to drain
+                return properties.pollIntervalMax().toNanos();
             }
+            long started = System.nanoTime();
+            List<OutboxRow> rows = outbox.claimBatch(snapshot.buckets(), properties.batchSize());
+            groups.claimed(index, rows.size(), properties.batchSize());
+            if (!rows.isEmpty()) {
+                metrics.batch(rows.size());
+                boolean kafkaDown = publish(rows, snapshot, started);
+                if (kafkaDown) {
+                    metrics.kafkaUnavailable();
+                    return outageBackoff.delay(consecutiveOutages++).toNanos();
+                }
+            }
+            consecutiveOutages = 0;
+            return pacer.nanosToWait(rows.size(), properties.batchSize());
         } finally {
-            try {
-                settleNow(); // before the locks go: nobody may claim these rows while they are unsettled
-            } finally {
-                lock.unlock();
-                groups.release(served);
-            }
+            lock.unlock();
+            groups.release(served);
         }
-    }
-
-    /**
-     * Whether to keep the cycle's locks through a wait, so the rows just acknowledged are settled
-     * with the next claim (one round trip instead of two). Only for the short waits of a steady
-     * load, when this worker serves every group (right after a backlog another worker may still
-     * hold one, and its rows would wait for this worker's next cycle), and only while nobody else
-     * wants the locks: no backlog (other workers then take their groups), no lease release waiting
-     * for the cycle lock, and at most {@link #HOLD_LIMIT_NANOS}.
-     */
-    private boolean mayHoldThrough(int[] served, long waitNanos, long heldSince) {
-        return running && waitNanos > 0 && waitNanos <= properties.pollIntervalMin().toNanos()
-                && served.length == properties.workers() && !groups.backlog() && !leases.releaseWanted()
-                && System.nanoTime() - heldSince < HOLD_LIMIT_NANOS;
-    }
-
-    /** Claims the next batch, settling the last round's acknowledged rows in the same round trip. */
-    private List<OutboxRow> claim(LeaseSnapshot snapshot) {
-        Acknowledged settling = unsettled;
-        if (settling == null) {
-            return outbox.claimBatch(snapshot.buckets(), properties.batchSize());
-        }
-        unsettled = null; // a failed round trip is undone whole: its rows are sent again (at least once)
-        OutboxRepository.SettledAndClaimed result = outbox.settleAndClaim(settling.ids(), settling.fence(),
-                properties.retention().isZero(), snapshot.buckets(), properties.batchSize());
-        settled(settling, result.settled());
-        return result.claimed();
-    }
-
-    /** Deletes (or marks) the acknowledged rows not settled yet, in a statement of their own. */
-    private void settleNow() {
-        Acknowledged settling = unsettled;
-        if (settling == null) {
-            return;
-        }
-        unsettled = null;
-        int settled = properties.retention().isZero()
-                ? outbox.deletePublished(settling.ids(), settling.fence())
-                : outbox.markPublished(settling.ids(), settling.fence());
-        settled(settling, settled);
-    }
-
-    private void settled(Acknowledged acknowledged, int settled) {
-        int fenced = acknowledged.ids().length - settled;
-        if (fenced > 0) {
-            metrics.fenced(fenced);
-            log.warn("relay.fenced worker={} rows={} reason=\"lease taken over while the batch was in flight; the new holder republishes them\"",
-                    index, fenced);
-        }
-        metrics.published(settled);
     }
 
     /** Publishes one claimed batch; returns true when Kafka was unreachable for some of it. */
@@ -337,12 +264,18 @@ public class RelayWorker implements Runnable {
         }
 
         if (!acknowledged.isEmpty()) {
+            long[] ids = acknowledged.stream().mapToLong(OutboxRow::id).toArray();
+            int marked = properties.retention().isZero() ? outbox.deletePublished(ids, snapshot) : outbox.markPublished(ids, snapshot);
             long now = System.currentTimeMillis();
+            if (marked < ids.length) {
+                metrics.fenced(ids.length - marked);
+                log.warn("relay.fenced worker={} rows={} reason=\"lease taken over while the batch was in flight; the new holder republishes them\"",
+                        index, ids.length - marked);
+            }
+            metrics.published(marked);
             for (OutboxRow row : acknowledged) {
                 metrics.commitToAck(now - row.createdAt().toEpochMilli());
             }
-            // Deleted (or marked) with the next claim, or before this cycle lets its locks go.
-            unsettled = new Acknowledged(acknowledged.stream().mapToLong(OutboxRow::id).toArray(), snapshot);
         }
         for (Failure failure : failedOrders.values()) {
             if (failure == Failure.NOT_SENT) {
@@ -378,10 +311,6 @@ public class RelayWorker implements Runnable {
 
     private static String describe(Throwable error) {
         return error.getClass().getSimpleName() + ": " + error.getMessage();
-    }
-
-    /** Rows Kafka acknowledged, not yet deleted or marked, with the leases they were claimed under (their fence). */
-    private record Acknowledged(long[] ids, LeaseSnapshot fence) {
     }
 
     /** The first failed row of an order in a batch. */

@@ -2,6 +2,7 @@ package io.github.orderoutbox.relay.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.relay.lease.LeaseSnapshot;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.TestServers;
@@ -24,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 class FencePlanIT {
 
     private static final int ROWS = 5_000;
-    private LeasedOutbox outbox;
+    private static final String OWNER = "fence-plan";
+
     private JdbcTemplate admin;
     private ExplainedSession session;
     private LeaseSnapshot oddBuckets;
@@ -34,15 +36,30 @@ class FencePlanIT {
     @BeforeEach
     void outboxWithHalfTheBucketsLeased() {
         PostgresServer postgres = TestServers.postgres();
-        outbox = new LeasedOutbox(postgres, "fence_plan");
-        admin = outbox.admin;
-        oddBuckets = outbox.oddBuckets;
-        outbox.insert(ROWS);
+        String database = postgres.createDatabase("fence_plan");
+        admin = new JdbcTemplate(postgres.dataSource(database));
+        MigrationSet.OUTBOX.migrate(admin.getDataSource());
+        admin.update("""
+                INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
+                SELECT gen_random_uuid(), 'order-' || (g % 1000), 'OrderUpdated', jsonb_build_object('seq', g)
+                  FROM generate_series(1, ?) AS g
+                """, ROWS);
         admin.execute("ANALYZE outbox");
-        allIds = outbox.ids("SELECT id FROM outbox ORDER BY id");
-        rowsInOddBuckets = outbox.count("SELECT count(*) FROM outbox WHERE bucket % 2 = 1");
+        admin.update("""
+                UPDATE outbox_relay_lease SET owner = ?, epoch = 7, expires_at = now() + interval '1 hour'
+                 WHERE bucket % 2 = 1
+                """, OWNER);
+        short[] buckets = new short[128];
+        long[] epochs = new long[128];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = (short) (2 * i + 1);
+            epochs[i] = 7;
+        }
+        oddBuckets = new LeaseSnapshot(OWNER, buckets, epochs);
+        allIds = admin.queryForList("SELECT id FROM outbox ORDER BY id", Long.class).stream().mapToLong(Long::longValue).toArray();
+        rowsInOddBuckets = admin.queryForObject("SELECT count(*) FROM outbox WHERE bucket % 2 = 1", Long.class);
         assertThat(rowsInOddBuckets).as("rows in the held buckets").isBetween(1_000L, 4_000L);
-        session = new ExplainedSession(postgres, outbox.database, "20s", true);
+        session = new ExplainedSession(postgres, database, "20s", true);
     }
 
     @AfterEach
@@ -89,11 +106,16 @@ class FencePlanIT {
     void writesFindTheirRowsByPrimaryKeyWhenTheStatisticsSayNothingIsUnpublished() {
         admin.update("UPDATE outbox SET published_at = now()");
         admin.execute("ANALYZE outbox");
-        outbox.insert(5 * ROWS);
+        admin.update("""
+                INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
+                SELECT gen_random_uuid(), 'order-' || (g % 1000), 'OrderUpdated', jsonb_build_object('seq', g)
+                  FROM generate_series(1, ?) AS g
+                """, 5 * ROWS);
         for (String mode : List.of("auto", "force_generic_plan")) {
             session.set("SET plan_cache_mode = " + mode);
             // The next 5,000 unpublished rows: marked, then (unmarked again) deleted.
-            allIds = outbox.ids("SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?", ROWS);
+            allIds = admin.queryForList("SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?", Long.class, ROWS)
+                    .stream().mapToLong(Long::longValue).toArray();
             long first = allIds[0];
             long last = allIds[allIds.length - 1];
             rowsInOddBuckets = admin.queryForObject(
