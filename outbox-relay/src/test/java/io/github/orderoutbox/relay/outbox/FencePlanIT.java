@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -25,6 +27,12 @@ import tools.jackson.databind.JsonNode;
 class FencePlanIT {
 
     private static final int ROWS = 5_000;
+    /** Unpublished rows of 1,000 orders, as writers leave them. */
+    private static final String INSERT_ROWS = """
+            INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
+            SELECT gen_random_uuid(), 'order-' || (g % 1000), 'OrderUpdated', jsonb_build_object('seq', g)
+              FROM generate_series(1, ?) AS g
+            """;
     private static final String OWNER = "fence-plan";
 
     private JdbcTemplate admin;
@@ -39,11 +47,7 @@ class FencePlanIT {
         String database = postgres.createDatabase("fence_plan");
         admin = new JdbcTemplate(postgres.dataSource(database));
         MigrationSet.OUTBOX.migrate(admin.getDataSource());
-        admin.update("""
-                INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
-                SELECT gen_random_uuid(), 'order-' || (g % 1000), 'OrderUpdated', jsonb_build_object('seq', g)
-                  FROM generate_series(1, ?) AS g
-                """, ROWS);
+        admin.update(INSERT_ROWS, ROWS);
         admin.execute("ANALYZE outbox");
         admin.update("""
                 UPDATE outbox_relay_lease SET owner = ?, epoch = 7, expires_at = now() + interval '1 hour'
@@ -67,32 +71,21 @@ class FencePlanIT {
         session.close();
     }
 
-    @Test
-    void deleteReadsTheLeasesOncePlanForTheValues() {
-        assertFencedOncePerStatement("DELETE FROM outbox o", OutboxRepository::deletePublished);
-        assertThat(admin.queryForObject("SELECT count(*) FROM outbox", Long.class)).isEqualTo(ROWS - rowsInOddBuckets);
-    }
+    /** The delete (retention zero) and the mark (rows kept), each with the plan for the values and the generic plan. */
+    @ParameterizedTest(name = "{0}, plan_cache_mode {1}")
+    @CsvSource({"delete, auto", "delete, force_generic_plan", "mark, auto", "mark, force_generic_plan"})
+    void theWriteReadsTheLeasesOncePerStatement(String write, String planCacheMode) {
+        session.set("SET plan_cache_mode = " + planCacheMode);
+        boolean delete = "delete".equals(write);
 
-    @Test
-    void deleteReadsTheLeasesOnceGenericPlan() {
-        session.set("SET plan_cache_mode = force_generic_plan");
-        assertFencedOncePerStatement("DELETE FROM outbox o", OutboxRepository::deletePublished);
-        assertThat(admin.queryForObject("SELECT count(*) FROM outbox", Long.class)).isEqualTo(ROWS - rowsInOddBuckets);
-    }
+        assertFencedOncePerStatement(delete ? "DELETE FROM outbox o" : "UPDATE outbox o",
+                delete ? OutboxRepository::deletePublished : OutboxRepository::markPublished);
 
-    @Test
-    void markReadsTheLeasesOncePlanForTheValues() {
-        assertFencedOncePerStatement("UPDATE outbox o", OutboxRepository::markPublished);
-        assertThat(admin.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL", Long.class))
-                .isEqualTo(rowsInOddBuckets);
-    }
-
-    @Test
-    void markReadsTheLeasesOnceGenericPlan() {
-        session.set("SET plan_cache_mode = force_generic_plan");
-        assertFencedOncePerStatement("UPDATE outbox o", OutboxRepository::markPublished);
-        assertThat(admin.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL", Long.class))
-                .isEqualTo(rowsInOddBuckets);
+        assertThat(delete
+                ? admin.queryForObject("SELECT count(*) FROM outbox", Long.class)
+                : admin.queryForObject("SELECT count(*) FROM outbox WHERE published_at IS NULL", Long.class))
+                .as("rows left unpublished: those of the buckets not held")
+                .isEqualTo(ROWS - rowsInOddBuckets);
     }
 
     /**
@@ -106,11 +99,7 @@ class FencePlanIT {
     void writesFindTheirRowsByPrimaryKeyWhenTheStatisticsSayNothingIsUnpublished() {
         admin.update("UPDATE outbox SET published_at = now()");
         admin.execute("ANALYZE outbox");
-        admin.update("""
-                INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
-                SELECT gen_random_uuid(), 'order-' || (g % 1000), 'OrderUpdated', jsonb_build_object('seq', g)
-                  FROM generate_series(1, ?) AS g
-                """, 5 * ROWS);
+        admin.update(INSERT_ROWS, 5 * ROWS);
         for (String mode : List.of("auto", "force_generic_plan")) {
             session.set("SET plan_cache_mode = " + mode);
             // The next 5,000 unpublished rows: marked, then (unmarked again) deleted.
