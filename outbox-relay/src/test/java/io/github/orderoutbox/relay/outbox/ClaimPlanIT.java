@@ -34,7 +34,7 @@ class ClaimPlanIT {
     private static final short[] ALL_BUCKETS = allBuckets();
 
     /** Unpublished rows of 10,000 orders, as a busy writer leaves them. */
-    private static final String BULK_INSERT = """
+    static final String BULK_INSERT = """
             INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
             SELECT gen_random_uuid(), 'order-' || (g % 10000), 'OrderUpdated', jsonb_build_object('seq', g)
               FROM generate_series(1, ?) AS g

@@ -27,12 +27,6 @@ import tools.jackson.databind.JsonNode;
 class FencePlanIT {
 
     private static final int ROWS = 5_000;
-    /** Unpublished rows of 1,000 orders, as writers leave them. */
-    private static final String INSERT_ROWS = """
-            INSERT INTO outbox (event_id, aggregate_id, event_type, payload)
-            SELECT gen_random_uuid(), 'order-' || (g % 1000), 'OrderUpdated', jsonb_build_object('seq', g)
-              FROM generate_series(1, ?) AS g
-            """;
     private static final String OWNER = "fence-plan";
 
     private JdbcTemplate admin;
@@ -47,7 +41,7 @@ class FencePlanIT {
         String database = postgres.createDatabase("fence_plan");
         admin = new JdbcTemplate(postgres.dataSource(database));
         MigrationSet.OUTBOX.migrate(admin.getDataSource());
-        admin.update(INSERT_ROWS, ROWS);
+        admin.update(ClaimPlanIT.BULK_INSERT, ROWS);
         admin.execute("ANALYZE outbox");
         admin.update("""
                 UPDATE outbox_relay_lease SET owner = ?, epoch = 7, expires_at = now() + interval '1 hour'
@@ -99,7 +93,7 @@ class FencePlanIT {
     void writesFindTheirRowsByPrimaryKeyWhenTheStatisticsSayNothingIsUnpublished() {
         admin.update("UPDATE outbox SET published_at = now()");
         admin.execute("ANALYZE outbox");
-        admin.update(INSERT_ROWS, 5 * ROWS);
+        admin.update(ClaimPlanIT.BULK_INSERT, 5 * ROWS);
         for (String mode : List.of("auto", "force_generic_plan")) {
             session.set("SET plan_cache_mode = " + mode);
             // The next 5,000 unpublished rows: marked, then (unmarked again) deleted.
