@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +44,6 @@ import org.springframework.dao.DataAccessException;
 public class RelayWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RelayWorker.class);
-    /** Rows mapped to records before any of them is sent (see {@link #publish}). */
-    private static final int SEND_CHUNK = 64;
 
     private final int index;
     private final BucketGroups groups;
@@ -161,49 +158,30 @@ public class RelayWorker implements Runnable {
         Set<String> stoppedOrders = new HashSet<>();
         boolean kafkaDown = false;
 
-        // Records are made a chunk at a time before the chunk is sent, so its sends follow each
-        // other closely: under a steady load (a few rows per poll, spread over many partitions)
-        // the producer's network thread then wakes once or twice per cycle instead of once per
-        // partition batch. A large batch still goes out while the next chunk is being made.
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(Math.min(rows.size(), SEND_CHUNK));
-        Exception[] unmapped = new Exception[Math.min(rows.size(), SEND_CHUNK)]; // why a row has no record
-        for (int from = 0; from < rows.size(); from += SEND_CHUNK) {
-            int to = Math.min(rows.size(), from + SEND_CHUNK);
-            records.clear();
-            for (int i = from; i < to; i++) {
-                ProducerRecord<byte[], byte[]> record = null;
-                unmapped[i - from] = null;
-                try {
-                    record = map(rows.get(i));
-                } catch (UnpublishableRowException | KafkaUnavailableException e) {
-                    unmapped[i - from] = e;
-                }
-                records.add(record);
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxRow row = rows.get(i);
+            sendIndex[i] = -1;
+            if (stoppedOrders.contains(row.aggregateId())) {
+                continue;
             }
-            for (int i = from; i < to; i++) {
-                OutboxRow row = rows.get(i);
-                sendIndex[i] = -1;
-                if (stoppedOrders.contains(row.aggregateId())) {
-                    continue;
-                }
-                Exception problem = unmapped[i - from];
-                if (problem != null) {
-                    if (problem instanceof KafkaUnavailableException) {
-                        kafkaDown = true;
-                    } else {
-                        refused.put(i, problem.getMessage());
-                    }
-                    stoppedOrders.add(row.aggregateId());
-                    continue;
-                }
-                if (!leases.maySend((short) row.bucket(), snapshot.epochOf(row.bucket()))) {
-                    stoppedOrders.add(row.aggregateId()); // lease lost or no longer trusted: the next holder sends it
-                    continue;
-                }
-                sendIndex[i] = batch.send(records.get(i - from));
+            if (!leases.maySend((short) row.bucket(), snapshot.epochOf(row.bucket()))) {
+                stoppedOrders.add(row.aggregateId()); // lease lost or no longer trusted: the next holder sends it
+                continue;
+            }
+            try {
+                String topic = router.topicFor(row.aggregateType()).orElseThrow(() -> new UnpublishableRowException(
+                        "no topic for aggregate type '" + row.aggregateType() + "' (set relay.topics." + row.aggregateType() + ")"));
+                int maxBytes = topics.ensure(topic);
+                sendIndex[i] = batch.send(mapper.toRecord(row, topic, maxBytes));
                 if (batch.failedAlready(sendIndex[i])) {
                     stoppedOrders.add(row.aggregateId());
                 }
+            } catch (UnpublishableRowException e) {
+                refused.put(i, e.getMessage());
+                stoppedOrders.add(row.aggregateId());
+            } catch (KafkaUnavailableException e) {
+                kafkaDown = true;
+                stoppedOrders.add(row.aggregateId());
             }
         }
 
@@ -216,13 +194,6 @@ public class RelayWorker implements Runnable {
         boolean kafkaFailed = settle(rows, sendIndex, refused, batch, snapshot);
         metrics.cycle(started, claimed, sent, acknowledged, System.nanoTime());
         return kafkaFailed || kafkaDown;
-    }
-
-    /** The row's record, for the topic of its aggregate type. */
-    private ProducerRecord<byte[], byte[]> map(OutboxRow row) throws UnpublishableRowException, KafkaUnavailableException {
-        String topic = router.topicFor(row.aggregateType()).orElseThrow(() -> new UnpublishableRowException(
-                "no topic for aggregate type '" + row.aggregateType() + "' (set relay.topics." + row.aggregateType() + ")"));
-        return mapper.toRecord(row, topic, topics.ensure(topic));
     }
 
     /** Marks, per order, the acknowledged prefix and records the first failure. Returns true if Kafka was unreachable. */
