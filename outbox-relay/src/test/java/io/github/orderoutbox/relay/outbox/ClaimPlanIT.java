@@ -2,9 +2,6 @@ package io.github.orderoutbox.relay.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.orderoutbox.db.MigrationSet;
-import io.github.orderoutbox.testsupport.PostgresServer;
-import io.github.orderoutbox.testsupport.TestServers;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,14 +44,11 @@ class ClaimPlanIT {
 
     @BeforeEach
     void createOutbox() {
-        PostgresServer postgres = TestServers.postgres();
-        String database = postgres.createDatabase("claim_plan");
-        admin = new JdbcTemplate(postgres.dataSource(database));
-        MigrationSet.OUTBOX.migrate(admin.getDataSource());
+        session = ExplainedSession.onFreshOutbox("claim_plan", TIMEOUT, false);
+        admin = session.admin;
         // No background ANALYZE between the steps of a test: each plan is checked against the
         // statistics the test says it has.
         admin.execute("ALTER TABLE outbox SET (autovacuum_enabled = false)");
-        session = new ExplainedSession(postgres, database, TIMEOUT, false);
     }
 
     @AfterEach

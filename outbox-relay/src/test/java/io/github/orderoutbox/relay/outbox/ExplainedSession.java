@@ -1,6 +1,8 @@
 package io.github.orderoutbox.relay.outbox;
 
+import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.PostgresServer;
+import io.github.orderoutbox.testsupport.TestServers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -27,12 +29,23 @@ final class ExplainedSession implements AutoCloseable {
     private final List<String> notices = new ArrayList<>();
     final JdbcTemplate jdbc;
     final OutboxRepository outbox;
+    /** Another connection to the same database, for the test's own set-up and checks (no plans heard). */
+    final JdbcTemplate admin;
+
+    /** A session on a fresh database of its own, with the outbox migrations applied. */
+    static ExplainedSession onFreshOutbox(String prefix, String statementTimeout, boolean analyze) {
+        PostgresServer postgres = TestServers.postgres();
+        String database = postgres.createDatabase(prefix);
+        MigrationSet.OUTBOX.migrate(postgres.dataSource(database));
+        return new ExplainedSession(postgres, database, statementTimeout, analyze);
+    }
 
     /**
      * @param analyze whether plans carry what each node really did ({@code auto_explain.log_analyze}):
      *                rows and loops
      */
-    ExplainedSession(PostgresServer postgres, String database, String statementTimeout, boolean analyze) {
+    private ExplainedSession(PostgresServer postgres, String database, String statementTimeout, boolean analyze) {
+        admin = new JdbcTemplate(postgres.dataSource(database));
         connection = new SingleConnectionDataSource(postgres.jdbcUrl(database), postgres.adminUser(),
                 postgres.adminPassword(), true);
         jdbc = new JdbcTemplate(connection) {

@@ -2,10 +2,7 @@ package io.github.orderoutbox.relay.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.relay.lease.LeaseSnapshot;
-import io.github.orderoutbox.testsupport.PostgresServer;
-import io.github.orderoutbox.testsupport.TestServers;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -37,10 +34,8 @@ class FencePlanIT {
 
     @BeforeEach
     void outboxWithHalfTheBucketsLeased() {
-        PostgresServer postgres = TestServers.postgres();
-        String database = postgres.createDatabase("fence_plan");
-        admin = new JdbcTemplate(postgres.dataSource(database));
-        MigrationSet.OUTBOX.migrate(admin.getDataSource());
+        session = ExplainedSession.onFreshOutbox("fence_plan", "20s", true);
+        admin = session.admin;
         admin.update(ClaimPlanIT.BULK_INSERT, ROWS);
         admin.execute("ANALYZE outbox");
         admin.update("""
@@ -57,7 +52,6 @@ class FencePlanIT {
         allIds = admin.queryForList("SELECT id FROM outbox ORDER BY id", Long.class).stream().mapToLong(Long::longValue).toArray();
         rowsInOddBuckets = admin.queryForObject("SELECT count(*) FROM outbox WHERE bucket % 2 = 1", Long.class);
         assertThat(rowsInOddBuckets).as("rows in the held buckets").isBetween(1_000L, 4_000L);
-        session = new ExplainedSession(postgres, database, "20s", true);
     }
 
     @AfterEach
