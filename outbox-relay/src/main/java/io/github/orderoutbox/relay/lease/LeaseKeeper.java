@@ -196,6 +196,11 @@ public class LeaseKeeper {
         return held.size();
     }
 
+    /** Whether a release of buckets waits for the workers' cycles to let {@link #cycleLock()} go. */
+    public boolean releaseWanted() {
+        return cycleLock.hasQueuedThreads();
+    }
+
     /** Held (shared) by workers for one cycle; taken exclusively to release buckets. */
     public ReentrantReadWriteLock.ReadLock cycleLock() {
         return cycleLock.readLock();

@@ -97,6 +97,10 @@ public class OutboxRepository {
              WHERE o.id = ANY (?)
             """ + FENCE;
 
+    static final String DELETE_THEN_CLAIM = DELETE_PUBLISHED.strip() + ";\n" + PINNED_CLAIM;
+
+    static final String MARK_THEN_CLAIM = MARK_PUBLISHED.strip() + ";\n" + PINNED_CLAIM;
+
     static final String RECORD_FAILURE = """
             UPDATE outbox o
                SET attempts = o.attempts + 1,
@@ -169,17 +173,49 @@ public class OutboxRepository {
             ps.setObject(1, buckets);
             ps.setInt(2, limit);
             ps.execute(); // the first result is the settings
-            if (!ps.getMoreResults()) {
-                throw new IllegalStateException("the claim returned no rows result after pinning its plan");
-            }
-            List<OutboxRow> rows = new ArrayList<>(); // most polls under a steady load find a few rows, not the limit
-            try (ResultSet rs = ps.getResultSet()) {
-                while (rs.next()) {
-                    rows.add(toRow(rs, rows.size()));
-                }
-            }
-            return rows;
+            return claimedRows(ps);
         });
+    }
+
+    /**
+     * Settles the rows a previous claim got acknowledged and claims the next batch, in one round
+     * trip: the delete (or mark), the claim's planner settings and the claim run in the implicit
+     * transaction that lasts until the driver's Sync. The claim therefore cannot see the settled
+     * rows again, and if anything fails, all of it is undone and the rows are sent again later
+     * (at least once). Under a steady load this halves the relay's round trips.
+     *
+     * @param delete whether published rows are deleted ({@link #DELETE_PUBLISHED}) or marked
+     */
+    public SettledAndClaimed settleAndClaim(long[] ids, LeaseSnapshot fence, boolean delete, short[] buckets, int limit) {
+        return jdbc.execute(delete ? DELETE_THEN_CLAIM : MARK_THEN_CLAIM, (PreparedStatement ps) -> {
+            ps.setObject(1, ids);
+            setFence(ps, 2, fence);
+            ps.setObject(5, buckets);
+            ps.setInt(6, limit);
+            ps.execute(); // the first result is the delete's (or mark's) count
+            int settled = ps.getUpdateCount();
+            if (!ps.getMoreResults()) { // the settings
+                throw new IllegalStateException("the settle-and-claim statement returned no settings after its write");
+            }
+            return new SettledAndClaimed(settled, claimedRows(ps));
+        });
+    }
+
+    /** What {@link #settleAndClaim} did: how many rows the fence let it settle, and the next batch. */
+    public record SettledAndClaimed(int settled, List<OutboxRow> claimed) {
+    }
+
+    private static List<OutboxRow> claimedRows(PreparedStatement ps) throws SQLException {
+        if (!ps.getMoreResults()) {
+            throw new IllegalStateException("the claim returned no rows result after pinning its plan");
+        }
+        List<OutboxRow> rows = new ArrayList<>(); // most polls under a steady load find a few rows, not the limit
+        try (ResultSet rs = ps.getResultSet()) {
+            while (rs.next()) {
+                rows.add(toRow(rs, rows.size()));
+            }
+        }
+        return rows;
     }
 
     /** Marks acknowledged rows published; returns how many the fence let through. */

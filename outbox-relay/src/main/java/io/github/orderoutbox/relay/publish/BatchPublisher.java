@@ -34,6 +34,7 @@ public class BatchPublisher {
         private final CountDownLatch pending;
         private final int capacity;
         private int sent;
+        private volatile long lastOutcomeNanos;
 
         private Batch(int capacity) {
             this.capacity = capacity;
@@ -57,8 +58,14 @@ public class BatchPublisher {
 
         private void settle(int index, Object outcome) {
             if (outcomes.compareAndSet(index, null, outcome)) {
+                lastOutcomeNanos = System.nanoTime();
                 pending.countDown();
             }
+        }
+
+        /** The {@link System#nanoTime()} at which the latest outcome arrived (the last acknowledgement, once all are known); 0 before any. */
+        public long lastOutcomeNanos() {
+            return lastOutcomeNanos;
         }
 
         /**

@@ -30,20 +30,28 @@ import org.springframework.dao.DataAccessException;
 /**
  * One publishing thread. In each cycle it serves the bucket groups {@link BucketGroups} gives it
  * (all of them, or its own, {@code bucket % workers == index}), holding their locks, so no two
- * threads anywhere publish the same order at once. One cycle:
+ * threads anywhere publish the same order at once. One round:
  *
  * <ol>
  *   <li>claim the oldest publishable rows of its buckets, in id order;</li>
  *   <li>send them all, stopping an order at its first row that cannot be sent;</li>
  *   <li>wait for every acknowledgement;</li>
- *   <li>per order, mark the acknowledged prefix published (one statement, by primary key) and
- *       record the first failure on its row; nothing after a failure is marked, so the failed row
- *       is sent again before anything later of its order.</li>
+ *   <li>per order, delete (or mark) the acknowledged prefix, by primary key, and record the first
+ *       failure on its row; nothing after a failure is settled, so the failed row is sent again
+ *       before anything later of its order.</li>
  * </ol>
+ *
+ * <p>Under a steady load a cycle keeps its locks through the short waits between rounds (see
+ * {@link #mayHoldThrough}) and overlaps each round's last two steps with the wait: the
+ * acknowledgements arrive while the worker sleeps, and the acknowledged rows are deleted in the
+ * round trip of the next claim, ahead of it. A round is always finished before the next claim,
+ * and before the cycle lets its locks go.
  */
 public class RelayWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RelayWorker.class);
+    /** The longest a cycle keeps its locks through the waits of a steady load. */
+    private static final long HOLD_LIMIT_NANOS = 1_000_000_000L;
 
     private final int index;
     private final BucketGroups groups;
@@ -62,6 +70,10 @@ public class RelayWorker implements Runnable {
     private volatile boolean running = true;
     private volatile long stopDeadlineNanos = Long.MAX_VALUE;
     private int consecutiveOutages;
+    /** The round sent and not finished yet; null when there is none. */
+    private Round inFlight;
+    /** This worker's acknowledged rows that are not deleted (or marked) yet; null when there are none. */
+    private Acknowledged unsettled;
     private boolean databaseDown;
 
     public RelayWorker(int index, BucketGroups groups, RelayProperties properties, LeaseKeeper leases, OutboxRepository outbox, TopicRouter router,
@@ -116,7 +128,11 @@ public class RelayWorker implements Runnable {
         running = false;
     }
 
-    /** Runs one cycle; returns how long to wait before the next, in nanoseconds. */
+    /**
+     * Runs one cycle of one or more rounds; returns how long to wait before the next, in
+     * nanoseconds. A cycle goes on to another round, keeping its locks through the wait, while
+     * {@link #mayHoldThrough} allows; the round sent last is finished and settled before the locks go.
+     */
     long cycle() throws InterruptedException {
         int[] served = groups.acquire(index, properties.pollIntervalMax().toNanos());
         if (served.length == 0) {
@@ -124,33 +140,120 @@ public class RelayWorker implements Runnable {
         }
         Lock lock = leases.cycleLock();
         lock.lock();
+        long heldSince = System.nanoTime();
         try {
-            LeaseSnapshot snapshot = leases.snapshot(served, properties.workers());
-            if (snapshot.isEmpty()) {
-                groups.claimed(index, 0, properties.batchSize()); // nothing held here: nothing to drain
-                return properties.pollIntervalMax().toNanos();
-            }
-            long started = System.nanoTime();
-            List<OutboxRow> rows = outbox.claimBatch(snapshot.buckets(), properties.batchSize());
-            groups.claimed(index, rows.size(), properties.batchSize());
-            if (!rows.isEmpty()) {
-                metrics.batch(rows.size());
-                boolean kafkaDown = publish(rows, snapshot, started);
-                if (kafkaDown) {
-                    metrics.kafkaUnavailable();
-                    return outageBackoff.delay(consecutiveOutages++).toNanos();
+            while (true) {
+                LeaseSnapshot snapshot = leases.snapshot(served, properties.workers());
+                if (snapshot.isEmpty()) {
+                    groups.claimed(index, 0, properties.batchSize()); // nothing held here: nothing to drain
+                    return properties.pollIntervalMax().toNanos();
+                }
+                if (finishRound()) { // the round sent before the wait: its acknowledgements are usually all in
+                    return outage();
+                }
+                long started = System.nanoTime();
+                List<OutboxRow> rows = claim(snapshot);
+                groups.claimed(index, rows.size(), properties.batchSize());
+                if (!rows.isEmpty()) {
+                    metrics.batch(rows.size());
+                    inFlight = send(rows, snapshot, started);
+                }
+                long wait = pacer.nanosToWait(rows.size(), properties.batchSize());
+                boolean holdThrough = inFlight != null && mayHoldThrough(served, wait, heldSince);
+                if (!holdThrough && finishRound()) {
+                    return outage();
+                }
+                consecutiveOutages = 0;
+                if (!holdThrough) {
+                    return wait;
+                }
+                LockSupport.parkNanos(this, wait);
+                if (!running) {
+                    return 0; // stopping: no new round; the round in flight is finished and settled below
                 }
             }
-            consecutiveOutages = 0;
-            return pacer.nanosToWait(rows.size(), properties.batchSize());
         } finally {
-            lock.unlock();
-            groups.release(served);
+            try {
+                finishRound(); // before the locks go: nobody may claim these rows while they are in flight or unsettled
+                settleNow();
+            } finally {
+                lock.unlock();
+                groups.release(served);
+            }
         }
     }
 
-    /** Publishes one claimed batch; returns true when Kafka was unreachable for some of it. */
-    private boolean publish(List<OutboxRow> rows, LeaseSnapshot snapshot, long started) throws InterruptedException {
+    private long outage() {
+        metrics.kafkaUnavailable();
+        return outageBackoff.delay(consecutiveOutages++).toNanos();
+    }
+
+    /**
+     * Whether to keep the cycle's locks through a wait, so the round just sent is finished during
+     * the wait and its rows are settled with the next claim (one round trip instead of two, and no
+     * wake-up for the acknowledgements). Only for the short waits of a steady load, when this
+     * worker serves every group (right after a backlog another worker may still hold one, and its
+     * rows would wait for this worker's next cycle), and only while nobody else wants the locks: no
+     * backlog (other workers then take their groups), no lease release waiting for the cycle lock,
+     * and at most {@link #HOLD_LIMIT_NANOS}.
+     */
+    private boolean mayHoldThrough(int[] served, long waitNanos, long heldSince) {
+        return running && waitNanos > 0 && waitNanos <= properties.pollIntervalMin().toNanos()
+                && served.length == properties.workers() && !groups.backlog() && !leases.releaseWanted()
+                && System.nanoTime() - heldSince < HOLD_LIMIT_NANOS;
+    }
+
+    /**
+     * Waits for the acknowledgements of the round in flight, if any, records its failures and
+     * leaves its acknowledged rows to be settled. Returns true when Kafka was unreachable for some of it.
+     */
+    private boolean finishRound() throws InterruptedException {
+        Round round = inFlight;
+        if (round == null) {
+            return false;
+        }
+        inFlight = null;
+        return finish(round);
+    }
+
+    /** Claims the next batch, settling the last round's acknowledged rows in the same round trip. */
+    private List<OutboxRow> claim(LeaseSnapshot snapshot) {
+        Acknowledged settling = unsettled;
+        if (settling == null) {
+            return outbox.claimBatch(snapshot.buckets(), properties.batchSize());
+        }
+        unsettled = null; // a failed round trip is undone whole: its rows are sent again (at least once)
+        OutboxRepository.SettledAndClaimed result = outbox.settleAndClaim(settling.ids(), settling.fence(),
+                properties.retention().isZero(), snapshot.buckets(), properties.batchSize());
+        settled(settling, result.settled());
+        return result.claimed();
+    }
+
+    /** Deletes (or marks) the acknowledged rows not settled yet, in a statement of their own. */
+    private void settleNow() {
+        Acknowledged settling = unsettled;
+        if (settling == null) {
+            return;
+        }
+        unsettled = null;
+        int settled = properties.retention().isZero()
+                ? outbox.deletePublished(settling.ids(), settling.fence())
+                : outbox.markPublished(settling.ids(), settling.fence());
+        settled(settling, settled);
+    }
+
+    private void settled(Acknowledged acknowledged, int settled) {
+        int fenced = acknowledged.ids().length - settled;
+        if (fenced > 0) {
+            metrics.fenced(fenced);
+            log.warn("relay.fenced worker={} rows={} reason=\"lease taken over while the batch was in flight; the new holder republishes them\"",
+                    index, fenced);
+        }
+        metrics.published(settled);
+    }
+
+    /** Sends one claimed batch, without waiting for its acknowledgements. */
+    private Round send(List<OutboxRow> rows, LeaseSnapshot snapshot, long started) {
         long claimed = System.nanoTime();
         BatchPublisher.Batch batch = publisher.newBatch(rows.size());
         int[] sendIndex = new int[rows.size()];
@@ -185,20 +288,33 @@ public class RelayWorker implements Runnable {
             }
         }
 
-        long sent = System.nanoTime();
+        return new Round(rows, snapshot, batch, sendIndex, refused, kafkaDown, started, claimed, System.nanoTime());
+    }
+
+    /** Waits for a round's acknowledgements and settles it; returns true when Kafka was unreachable for some of it. */
+    private boolean finish(Round round) throws InterruptedException {
+        BatchPublisher.Batch batch = round.batch();
         boolean allKnown = batch.await(() -> !running && System.nanoTime() - stopDeadlineNanos > 0);
         if (!allKnown) {
             log.warn("relay.shutdown.unacknowledged worker={} effect=\"unacknowledged rows stay unpublished and are sent again\"", index);
         }
-        long acknowledged = System.nanoTime();
-        boolean kafkaFailed = settle(rows, sendIndex, refused, batch, snapshot);
-        metrics.cycle(started, claimed, sent, acknowledged, System.nanoTime());
-        return kafkaFailed || kafkaDown;
+        long settling = System.nanoTime();
+        long acknowledged = allKnown ? Math.max(round.sent(), batch.lastOutcomeNanos()) : settling;
+        boolean kafkaFailed = settle(round, System.currentTimeMillis() - (settling - acknowledged) / 1_000_000);
+        // The delete (or mark) goes with the next claim and counts there; here only the failures are recorded.
+        metrics.cycle(round.started(), round.claimed(), round.sent(), acknowledged, acknowledged + System.nanoTime() - settling);
+        return kafkaFailed || round.kafkaDown();
     }
 
-    /** Marks, per order, the acknowledged prefix and records the first failure. Returns true if Kafka was unreachable. */
-    private boolean settle(List<OutboxRow> rows, int[] sendIndex, Map<Integer, String> refused, BatchPublisher.Batch batch,
-                           LeaseSnapshot snapshot) {
+    /**
+     * Finds, per order, the acknowledged prefix (left to be settled) and records the first failure.
+     * Returns true if Kafka was unreachable.
+     */
+    private boolean settle(Round round, long acknowledgedAtMillis) {
+        List<OutboxRow> rows = round.rows();
+        int[] sendIndex = round.sendIndex();
+        BatchPublisher.Batch batch = round.batch();
+        LeaseSnapshot snapshot = round.snapshot();
         List<OutboxRow> acknowledged = new ArrayList<>(rows.size());
         Map<String, Failure> failedOrders = new HashMap<>();
         boolean kafkaDown = false;
@@ -207,7 +323,7 @@ public class RelayWorker implements Runnable {
             OutboxRow row = rows.get(i);
             Failure earlier = failedOrders.get(row.aggregateId());
             if (sendIndex[i] < 0) {
-                String reason = refused.get(i);
+                String reason = round.refused().get(i);
                 if (reason != null && earlier == null) {
                     failedOrders.put(row.aggregateId(), new Failure(row, reason, false));
                 } else if (earlier == null) {
@@ -235,18 +351,11 @@ public class RelayWorker implements Runnable {
         }
 
         if (!acknowledged.isEmpty()) {
-            long[] ids = acknowledged.stream().mapToLong(OutboxRow::id).toArray();
-            int marked = properties.retention().isZero() ? outbox.deletePublished(ids, snapshot) : outbox.markPublished(ids, snapshot);
-            long now = System.currentTimeMillis();
-            if (marked < ids.length) {
-                metrics.fenced(ids.length - marked);
-                log.warn("relay.fenced worker={} rows={} reason=\"lease taken over while the batch was in flight; the new holder republishes them\"",
-                        index, ids.length - marked);
-            }
-            metrics.published(marked);
             for (OutboxRow row : acknowledged) {
-                metrics.commitToAck(now - row.createdAt().toEpochMilli());
+                metrics.commitToAck(acknowledgedAtMillis - row.createdAt().toEpochMilli());
             }
+            // Deleted (or marked) with the next claim, or before this cycle lets its locks go.
+            unsettled = new Acknowledged(acknowledged.stream().mapToLong(OutboxRow::id).toArray(), snapshot);
         }
         for (Failure failure : failedOrders.values()) {
             if (failure == Failure.NOT_SENT) {
@@ -282,6 +391,15 @@ public class RelayWorker implements Runnable {
 
     private static String describe(Throwable error) {
         return error.getClass().getSimpleName() + ": " + error.getMessage();
+    }
+
+    /** A batch sent to Kafka, with what its settling needs; {@code refused} maps a row's position to why it was not sent. */
+    private record Round(List<OutboxRow> rows, LeaseSnapshot snapshot, BatchPublisher.Batch batch, int[] sendIndex,
+                         Map<Integer, String> refused, boolean kafkaDown, long started, long claimed, long sent) {
+    }
+
+    /** Rows Kafka acknowledged, not yet deleted or marked, with the leases they were claimed under (their fence). */
+    private record Acknowledged(long[] ids, LeaseSnapshot fence) {
     }
 
     /** The first failed row of an order in a batch. */

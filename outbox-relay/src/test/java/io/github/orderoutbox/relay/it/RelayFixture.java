@@ -90,12 +90,13 @@ final class RelayFixture implements AutoCloseable {
         return settings;
     }
 
-    /** Starts a relay in this JVM. */
-    ConfigurableApplicationContext startRelay(Map<String, String> overrides) {
+    /** Starts a relay in this JVM; {@code testSources} are configuration classes added to its context. */
+    ConfigurableApplicationContext startRelay(Map<String, String> overrides, Class<?>... testSources) {
         // As command-line arguments: they outrank application.yml, as they do for the deployed jar.
         String[] args = relaySettings(overrides).entrySet().stream()
                 .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(OutboxRelayApplication.class).run(args);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(OutboxRelayApplication.class)
+                .sources(testSources).run(args);
         contexts.add(context);
         return context;
     }

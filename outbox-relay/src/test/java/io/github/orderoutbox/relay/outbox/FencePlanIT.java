@@ -38,17 +38,7 @@ class FencePlanIT {
         admin = session.admin;
         admin.update(ClaimPlanIT.BULK_INSERT, ROWS);
         admin.execute("ANALYZE outbox");
-        admin.update("""
-                UPDATE outbox_relay_lease SET owner = ?, epoch = 7, expires_at = now() + interval '1 hour'
-                 WHERE bucket % 2 = 1
-                """, OWNER);
-        short[] buckets = new short[128];
-        long[] epochs = new long[128];
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = (short) (2 * i + 1);
-            epochs[i] = 7;
-        }
-        oddBuckets = new LeaseSnapshot(OWNER, buckets, epochs);
+        oddBuckets = OddBuckets.leaseTo(admin, OWNER);
         allIds = admin.queryForList("SELECT id FROM outbox ORDER BY id", Long.class).stream().mapToLong(Long::longValue).toArray();
         rowsInOddBuckets = admin.queryForObject("SELECT count(*) FROM outbox WHERE bucket % 2 = 1", Long.class);
         assertThat(rowsInOddBuckets).as("rows in the held buckets").isBetween(1_000L, 4_000L);
