@@ -291,26 +291,27 @@ public class RelayWorker implements Runnable {
         return new Round(rows, snapshot, batch, sendIndex, refused, kafkaDown, started, claimed, System.nanoTime());
     }
 
-    /** Waits for a round's acknowledgements and settles it; returns true when Kafka was unreachable for some of it. */
+    /** Waits for a round's acknowledgements and resolves them; returns true when Kafka was unreachable for some of it. */
     private boolean finish(Round round) throws InterruptedException {
         BatchPublisher.Batch batch = round.batch();
         boolean allKnown = batch.await(() -> !running && System.nanoTime() - stopDeadlineNanos > 0);
         if (!allKnown) {
             log.warn("relay.shutdown.unacknowledged worker={} effect=\"unacknowledged rows stay unpublished and are sent again\"", index);
         }
-        long settling = System.nanoTime();
-        long acknowledged = allKnown ? Math.max(round.sent(), batch.lastOutcomeNanos()) : settling;
-        boolean kafkaFailed = settle(round, System.currentTimeMillis() - (settling - acknowledged) / 1_000_000);
+        long resolving = System.nanoTime();
+        long acknowledged = allKnown ? Math.max(round.sent(), batch.lastOutcomeNanos()) : resolving;
+        boolean kafkaFailed = resolve(round, System.currentTimeMillis() - (resolving - acknowledged) / 1_000_000);
         // The delete (or mark) goes with the next claim and counts there; here only the failures are recorded.
-        metrics.cycle(round.started(), round.claimed(), round.sent(), acknowledged, acknowledged + System.nanoTime() - settling);
+        metrics.cycle(round.started(), round.claimed(), round.sent(), acknowledged, acknowledged + System.nanoTime() - resolving);
         return kafkaFailed || round.kafkaDown();
     }
 
     /**
-     * Finds, per order, the acknowledged prefix (left to be settled) and records the first failure.
-     * Returns true if Kafka was unreachable.
+     * Sorts out a finished round: per order, the acknowledged prefix (left in {@link #unsettled} for
+     * the next claim or {@link #settleNow}) and the first failure (recorded on its row). Returns true
+     * if Kafka was unreachable.
      */
-    private boolean settle(Round round, long acknowledgedAtMillis) {
+    private boolean resolve(Round round, long acknowledgedAtMillis) {
         List<OutboxRow> rows = round.rows();
         int[] sendIndex = round.sendIndex();
         BatchPublisher.Batch batch = round.batch();
