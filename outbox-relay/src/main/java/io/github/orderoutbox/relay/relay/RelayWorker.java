@@ -203,19 +203,6 @@ public class RelayWorker implements Runnable {
                 && System.nanoTime() - heldSince < HOLD_LIMIT_NANOS;
     }
 
-    /**
-     * Waits for the acknowledgements of the round in flight, if any, records its failures and
-     * leaves its acknowledged rows to be settled. Returns true when Kafka was unreachable for some of it.
-     */
-    private boolean finishRound() throws InterruptedException {
-        Round round = inFlight;
-        if (round == null) {
-            return false;
-        }
-        inFlight = null;
-        return finish(round);
-    }
-
     /** Claims the next batch, settling the last round's acknowledged rows in the same round trip. */
     private List<OutboxRow> claim(LeaseSnapshot snapshot) {
         Acknowledged settling = unsettled;
@@ -291,8 +278,16 @@ public class RelayWorker implements Runnable {
         return new Round(rows, snapshot, batch, sendIndex, refused, kafkaDown, started, claimed, System.nanoTime());
     }
 
-    /** Waits for a round's acknowledgements and resolves them; returns true when Kafka was unreachable for some of it. */
-    private boolean finish(Round round) throws InterruptedException {
+    /**
+     * Waits for the acknowledgements of the round in flight, if any, records its failures and
+     * leaves its acknowledged rows to be settled. Returns true when Kafka was unreachable for some of it.
+     */
+    private boolean finishRound() throws InterruptedException {
+        Round round = inFlight;
+        if (round == null) {
+            return false;
+        }
+        inFlight = null;
         BatchPublisher.Batch batch = round.batch();
         boolean allKnown = batch.await(() -> !running && System.nanoTime() - stopDeadlineNanos > 0);
         if (!allKnown) {
