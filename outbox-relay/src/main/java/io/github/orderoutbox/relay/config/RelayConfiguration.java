@@ -16,6 +16,7 @@ import io.github.orderoutbox.relay.relay.RelayLifecycle;
 import io.github.orderoutbox.relay.relay.RelayWorker;
 import io.github.orderoutbox.relay.retention.RetentionJob;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -70,6 +71,17 @@ public class RelayConfiguration {
     @Bean(destroyMethod = "")
     Producer<byte[], byte[]> relayProducer(KafkaConnectionProperties kafka, RelayProperties relay) {
         return new KafkaProducer<>(producerConfig(kafka, relay)); // closed by RelayLifecycle after the last batch
+    }
+
+    /**
+     * The producer's own meters, {@code kafka_producer_*}: request latency, record errors and
+     * retries, buffer exhaustion, records per request, I/O wake-ups. Read at each scrape.
+     */
+    @Bean(destroyMethod = "close")
+    KafkaClientMetrics relayProducerMetrics(Producer<byte[], byte[]> relayProducer, MeterRegistry registry) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(relayProducer);
+        metrics.bindTo(registry);
+        return metrics;
     }
 
     @Bean(destroyMethod = "close")

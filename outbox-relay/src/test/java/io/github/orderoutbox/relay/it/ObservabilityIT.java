@@ -102,6 +102,16 @@ class ObservabilityIT {
     }
 
     @Test
+    void prometheusExposesTheKafkaProducersOwnMeters() throws Exception {
+        Scrape scrape = scrape();
+
+        assertThat(scrape.names()).contains("kafka_producer_request_latency_avg", "kafka_producer_buffer_available_bytes",
+                "kafka_producer_record_retry_total", "kafka_producer_records_per_request_avg");
+        assertThat(scrape.sum("kafka_producer_record_send_total")).isGreaterThanOrEqualTo(EVENTS);
+        assertThat(scrape.sum("kafka_producer_record_error_total")).isZero();
+    }
+
+    @Test
     void outboxEndpointRefusesARequestWithoutCredentials() throws Exception {
         assertThat(get(baseUrl + "/actuator/outbox", null).statusCode()).isEqualTo(401);
     }
@@ -143,6 +153,12 @@ class ObservabilityIT {
      * common {@code application} tag, e.g. {@code relay_failures_total{kind="row"}}.
      */
     private record Scrape(Set<String> names, Map<String, Double> values) {
+
+        /** The sum of a metric's samples over all their labels. */
+        double sum(String name) {
+            return values.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
     }
 
     private static Scrape scrape() throws IOException, InterruptedException {
