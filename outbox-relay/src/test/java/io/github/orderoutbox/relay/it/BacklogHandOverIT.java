@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.orderoutbox.testsupport.TestServers;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * A steady trickle turning into a backlog: worker 0, which served every bucket group alone and kept
@@ -34,7 +25,7 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * acknowledged but the outbox still held, and publish them a second time (with the groups released,
  * or the delete run, after the locks went, a run of this test sent 9,934 and 17,130 events twice).
  *
- * <p>The test runs the relay in this JVM with its data source wrapped, so it sees which thread
+ * <p>The test runs the relay in this JVM with its data source wrapped ({@link PreparedStatements}), so it sees which thread
  * prepared each statement in which phase, and proves both modes happened: hold-through rounds of
  * worker 0 before each burst, claims and deletes of worker 1 during it.
  */
@@ -79,8 +70,9 @@ class BacklogHandOverIT {
     void aTrickleTurningIntoABacklogHandsTheGroupsOverWithoutADuplicate() throws Exception {
         fixture = RelayFixture.create(TestServers.postgres(), TestServers.kafka());
         // The default retention (zero): acknowledged rows are deleted, with the next claim while the worker holds through.
+        PreparedStatements.listen(BacklogHandOverIT::logged);
         fixture.startRelay(Map.of("relay.workers", "2", "relay.batch-size", String.valueOf(BATCH_SIZE), "relay.retention", "0s"),
-                StatementLog.class);
+                PreparedStatements.class);
         await().atMost(Duration.ofSeconds(60)).until(() -> fixture.count("SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL") == 256);
         phase = 0;
         PREPARED.clear();
@@ -141,6 +133,27 @@ class BacklogHandOverIT {
         }
     }
 
+    /** Logs a statement a worker prepares in {@link #PREPARED}; a delete run on its own is logged when run, with its row count. */
+    private static PreparedStatement logged(String sql, PreparedStatement statement) {
+        String thread = Thread.currentThread().getName();
+        if (!thread.startsWith("relay-worker-")) {
+            return statement;
+        }
+        int at = phase;
+        if (!sql.startsWith("DELETE FROM outbox o") || sql.contains("LIMIT")) {
+            PREPARED.add(new Prepared(thread, at, sql, 0));
+            return statement;
+        }
+        return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+                    Object value = PreparedStatements.invoke(method, statement, args);
+                    if (method.getName().equals("executeUpdate")) {
+                        PREPARED.add(new Prepared(thread, at, sql, ((Number) value).longValue()));
+                    }
+                    return value;
+                });
+    }
+
     /** A statement a worker prepared; {@code settled} is the row count of a delete run on its own, else 0. */
     private record Prepared(String thread, int phase, String sql, long settled) {
 
@@ -154,66 +167,6 @@ class BacklogHandOverIT {
 
         boolean settlesWithClaim() {
             return sql.startsWith("DELETE FROM outbox o") && claims();
-        }
-    }
-
-    /** Wraps the relay's data source so that every statement a worker prepares on it is logged in {@link #PREPARED}. */
-    @Configuration(proxyBeanMethods = false)
-    static class StatementLog {
-
-        @Bean
-        static BeanPostProcessor loggingDataSource() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    return bean instanceof DataSource dataSource ? new Logging(dataSource) : bean;
-                }
-            };
-        }
-    }
-
-    private static final class Logging extends DelegatingDataSource {
-
-        Logging(DataSource target) {
-            super(target);
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            Connection connection = super.getConnection();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        Object result = invoke(method, connection, args);
-                        String thread = Thread.currentThread().getName();
-                        if (!method.getName().equals("prepareStatement") || !(args[0] instanceof String sql)
-                                || !thread.startsWith("relay-worker-")) {
-                            return result;
-                        }
-                        String statement = sql.strip();
-                        int at = phase;
-                        if (!statement.startsWith("DELETE FROM outbox o") || statement.contains("LIMIT")) {
-                            PREPARED.add(new Prepared(thread, at, statement, 0));
-                            return result;
-                        }
-                        // A delete on its own (settleNow): log it with the number of rows it deleted.
-                        PreparedStatement target = (PreparedStatement) result;
-                        return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
-                                (p, m, a) -> {
-                                    Object value = invoke(m, target, a);
-                                    if (m.getName().equals("executeUpdate")) {
-                                        PREPARED.add(new Prepared(thread, at, statement, ((Number) value).longValue()));
-                                    }
-                                    return value;
-                                });
-                    });
-        }
-
-        private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
-            try {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
         }
     }
 }

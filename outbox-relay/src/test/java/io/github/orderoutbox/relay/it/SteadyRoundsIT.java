@@ -4,28 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.orderoutbox.testsupport.TestServers;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Under a steady trickle a worker keeps its locks through the short waits between rounds and sends
  * each round's mark in the round trip of the next claim, ahead of it: one statement, not two. The
  * events still come out once each, in commit order. The relay runs in this JVM with its data source
- * wrapped, so the test sees every statement it prepares.
+ * wrapped ({@link PreparedStatements}), so the test sees every statement it prepares.
  */
 class SteadyRoundsIT {
 
@@ -41,7 +32,11 @@ class SteadyRoundsIT {
     @Test
     void aSteadyTrickleMarksEachRoundWithTheNextClaim() throws Exception {
         fixture = RelayFixture.create(TestServers.postgres(), TestServers.kafka());
-        fixture.startRelay(Map.of(), StatementLog.class);
+        PreparedStatements.listen((sql, statement) -> {
+            PREPARED.add(sql);
+            return statement;
+        });
+        fixture.startRelay(Map.of(), PreparedStatements.class);
         await().atMost(Duration.ofSeconds(60)).until(() -> fixture.count("SELECT count(*) FROM outbox_relay_lease WHERE owner IS NOT NULL") == 256);
         PREPARED.clear();
 
@@ -59,43 +54,5 @@ class SteadyRoundsIT {
         var events = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, ExpectedEvents.total(expected),
                 Duration.ofSeconds(30));
         assertThat(CommitOrder.assertAllInCommitOrder(events.seqByOrder(), expected)).as("events sent twice").isZero();
-    }
-
-    /** Wraps the relay's data source so that every statement prepared on it is logged in {@link #PREPARED}. */
-    @Configuration(proxyBeanMethods = false)
-    static class StatementLog {
-
-        @Bean
-        static BeanPostProcessor loggingDataSource() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    return bean instanceof DataSource dataSource ? new Logging(dataSource) : bean;
-                }
-            };
-        }
-    }
-
-    private static final class Logging extends DelegatingDataSource {
-
-        Logging(DataSource target) {
-            super(target);
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            Connection connection = super.getConnection();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("prepareStatement") && args[0] instanceof String sql) {
-                            PREPARED.add(sql.strip());
-                        }
-                        try {
-                            return method.invoke(connection, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-        }
     }
 }
