@@ -73,7 +73,10 @@ public class RelayLifecycle implements SmartLifecycle {
 
         housekeeping = Executors.newSingleThreadScheduledExecutor(named("relay-housekeeping"));
         housekeeping.scheduleWithFixedDelay(stats, 0, properties.statsInterval().toMillis(), TimeUnit.MILLISECONDS);
-        if (!properties.retention().isZero()) { // with zero retention, rows are deleted as they are published
+        if (properties.retention().isZero()) {
+            // Rows are deleted as they are published; what an earlier retention kept goes once, now.
+            housekeeping.execute(retention::deleteEveryPublishedRow);
+        } else {
             long every = properties.retentionInterval().toMillis();
             housekeeping.scheduleWithFixedDelay(retention, every, every, TimeUnit.MILLISECONDS);
         }

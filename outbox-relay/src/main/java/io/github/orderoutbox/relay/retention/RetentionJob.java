@@ -30,10 +30,22 @@ public class RetentionJob implements Runnable {
 
     @Override
     public void run() {
+        deleteBatches(MAX_BATCHES_PER_RUN);
+    }
+
+    /**
+     * With a retention of zero, once at start: deletes every published row, however many, as a
+     * relay that ran with a retention before kept them. Unpublished and parked rows stay.
+     */
+    public void deleteEveryPublishedRow() {
+        deleteBatches(Integer.MAX_VALUE);
+    }
+
+    private void deleteBatches(int maxBatches) {
         try {
             Instant cutoff = clock.instant().minus(retention);
             long deleted = 0;
-            for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+            for (int i = 0; i < maxBatches; i++) {
                 int n = outbox.deletePublishedBefore(cutoff, batchSize);
                 deleted += n;
                 if (n < batchSize) {

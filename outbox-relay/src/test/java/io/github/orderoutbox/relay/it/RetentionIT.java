@@ -112,6 +112,27 @@ class RetentionIT {
         assertThat(fixture.jdbc.queryForObject(PUBLISHED, Long.class)).as("published rows within their retention").isEqualTo(50);
     }
 
+    @Test
+    void deletesTheRowsAnEarlierRetentionKeptOnceTheRetentionIsZero() {
+        OrderWriter writer = new OrderWriter(fixture.admin);
+        for (int i = 0; i < 50; i++) {
+            writer.append(OrderWriter.orderId(i));
+        }
+        var kept = fixture.startRelay(Map.of("relay.retention", "1h"));
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(fixture.jdbc.queryForObject(PUBLISHED, Long.class)).isEqualTo(50));
+        kept.close();
+        Long parked = fixture.jdbc.queryForObject(INSERT_OLD_EVENT, Long.class, HELD_ORDER, 1);
+        fixture.jdbc.update("UPDATE outbox SET parked_at = now(), attempts = 10, last_error = 'parked by the test' WHERE id = ?",
+                parked);
+
+        fixture.startRelay(Map.of("relay.retention", "0s", "relay.retention-batch-size", "20"));
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(fixture.jdbc.queryForObject(PUBLISHED, Long.class)).as("rows the 1h retention kept").isZero());
+        assertThat(fixture.jdbc.queryForList("SELECT id FROM outbox", Long.class)).as("the parked row stays").containsExactly(parked);
+    }
+
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
