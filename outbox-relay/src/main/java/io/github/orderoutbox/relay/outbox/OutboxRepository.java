@@ -101,13 +101,19 @@ public class OutboxRepository {
 
     static final String MARK_THEN_CLAIM = MARK_PUBLISHED.strip() + ";\n" + PINNED_CLAIM;
 
+    /**
+     * Records a failed attempt at one row, found by primary key alone, like the mark: with
+     * {@code published_at IS NULL} here the planner may walk {@code outbox_event_id_unpublished}
+     * whole for the one row, when the statistics call that index empty (FencePlanIT). The row was
+     * claimed unpublished under the lease the fence checks, so nobody else can have published it.
+     */
     static final String RECORD_FAILURE = """
             UPDATE outbox o
                SET attempts = o.attempts + 1,
                    last_error = ?,
                    next_attempt_at = now() + ? * interval '1 millisecond',
                    parked_at = CASE WHEN o.attempts + 1 >= ? THEN now() END
-             WHERE o.id = ? AND o.published_at IS NULL
+             WHERE o.id = ?
             """ + FENCE + """
             RETURNING o.parked_at IS NOT NULL AS parked
             """;

@@ -3,8 +3,10 @@ package io.github.orderoutbox.relay.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.orderoutbox.relay.lease.LeaseSnapshot;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,20 +89,51 @@ class FencePlanIT {
             long last = allIds[allIds.length - 1];
             rowsInOddBuckets = admin.queryForObject(
                     "SELECT count(*) FROM outbox WHERE bucket % 2 = 1 AND id BETWEEN ? AND ?", Long.class, first, last);
-            assertScansByPrimaryKey(mode, assertFencedOncePerStatement("UPDATE outbox o", OutboxRepository::markPublished));
+            assertScansByIndex(mode, assertFencedOncePerStatement("UPDATE outbox o", OutboxRepository::markPublished), "outbox_pkey");
             admin.update("UPDATE outbox SET published_at = NULL WHERE id BETWEEN ? AND ?", first, last);
-            assertScansByPrimaryKey(mode, assertFencedOncePerStatement("DELETE FROM outbox o", OutboxRepository::deletePublished));
+            assertScansByIndex(mode, assertFencedOncePerStatement("DELETE FROM outbox o", OutboxRepository::deletePublished),
+                    "outbox_pkey");
             admin.update("UPDATE outbox SET published_at = now() WHERE id BETWEEN ? AND ?", first, last); // the even buckets' rows
         }
     }
 
-    private static void assertScansByPrimaryKey(String mode, JsonNode plan) {
+    /**
+     * The failure path under the same statistics. Recording a failed attempt addresses one row and
+     * must find it by primary key, not walk {@code outbox_event_id_unpublished}, whose predicate its
+     * {@code published_at IS NULL} satisfies. Parking the rest of the order reads the unpublished
+     * rows after the parked one ({@code outbox_unpublished}): bounded by the backlog, not the history.
+     */
+    @Test
+    void theFailurePathFindsItsRowsByKeyWhenTheStatisticsSayNothingIsUnpublished() {
+        admin.update("UPDATE outbox SET published_at = now()");
+        admin.execute("ANALYZE outbox");
+        admin.update(ClaimPlanIT.BULK_INSERT, 5 * ROWS);
+        for (String mode : List.of("auto", "force_generic_plan")) {
+            session.set("SET plan_cache_mode = " + mode);
+            OutboxRow row = session.outbox.claimBatch(oddBuckets.buckets(), 1).get(0);
+            AtomicReference<OutboxRepository.FailureOutcome> outcome = new AtomicReference<>();
+
+            List<JsonNode> plans = session.plansOf("UPDATE outbox", () -> outcome.set(
+                    session.outbox.recordFailure(row, "refused by the test", Duration.ofMinutes(1), 1, oddBuckets)));
+
+            assertThat(outcome.get()).isEqualTo(OutboxRepository.FailureOutcome.PARKED);
+            assertThat(plans).as("the failure's plan, then the parking's").hasSize(2);
+            assertScansByIndex(mode, plans.get(0), "outbox_pkey");
+            assertScansByIndex(mode, plans.get(1), "outbox_unpublished");
+            assertThat(admin.queryForObject("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND parked_at IS NOT NULL",
+                    Long.class, row.aggregateId())).as("the row and the rest of its order, parked")
+                    .isEqualTo(admin.queryForObject("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NULL",
+                            Long.class, row.aggregateId()));
+        }
+    }
+
+    private static void assertScansByIndex(String mode, JsonNode plan, String index) {
         List<JsonNode> outboxScans = ExplainedSession.nodes(plan).stream()
                 .filter(n -> "outbox".equals(n.path("Relation Name").asString("")) && n.has("Scan Direction"))
                 .toList();
         assertThat(outboxScans).as("plan_cache_mode %s, scans of the outbox (index name only): %s", mode,
                         outboxScans.stream().map(n -> n.path("Node Type").asString() + " " + n.path("Index Name").asString()).toList())
-                .singleElement().satisfies(scan -> assertThat(scan.path("Index Name").asString()).isEqualTo("outbox_pkey"));
+                .singleElement().satisfies(scan -> assertThat(scan.path("Index Name").asString()).isEqualTo(index));
     }
 
     /**
