@@ -24,11 +24,13 @@ import io.github.orderoutbox.model.schema.EventSchemas;
 import io.github.orderoutbox.model.upcast.Upcasters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -163,11 +165,37 @@ public class ConsumerConfiguration {
                 properties.validationThreads());
     }
 
+    /** The dead-letter producer's own meters, {@code kafka_producer_*} (request latency, errors, retries). */
+    @Bean(destroyMethod = "close")
+    KafkaClientMetrics deadLetterProducerMetrics(Producer<byte[], byte[]> deadLetterProducer, MeterRegistry registry) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(deadLetterProducer);
+        metrics.bindTo(registry);
+        return metrics;
+    }
+
+    @Bean(destroyMethod = "") // closed by ConsumerLoop when it stops, after its last commit
+    @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
+    Consumer<byte[], byte[]> eventConsumer(KafkaConnectionProperties kafka, ConsumerProperties properties) {
+        return new KafkaConsumer<>(consumerConfig(kafka, properties));
+    }
+
+    /**
+     * The event consumer's own meters, {@code kafka_consumer_*}: fetch latency and rate, records
+     * lag, commit latency, rebalances, time between polls. Read at each scrape.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
+    KafkaClientMetrics eventConsumerMetrics(Consumer<byte[], byte[]> eventConsumer, MeterRegistry registry) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(eventConsumer);
+        metrics.bindTo(registry);
+        return metrics;
+    }
+
     @Bean
     @ConditionalOnBooleanProperty(name = EventConsumerApplication.LOOP_ENABLED, matchIfMissing = true)
-    ConsumerLoop consumerLoop(KafkaConnectionProperties kafka, ConsumerProperties properties, BatchProcessor processor,
+    ConsumerLoop consumerLoop(Consumer<byte[], byte[]> eventConsumer, ConsumerProperties properties, BatchProcessor processor,
                               ConsumerMetrics metrics, ReadModelRepository readModel) {
-        return new ConsumerLoop(new KafkaConsumer<>(consumerConfig(kafka, properties)), properties.topic(), processor,
+        return new ConsumerLoop(eventConsumer, properties.topic(), processor,
                 properties.mode(), properties.pollTimeout(),
                 new Backoff(properties.retryBackoffMin(), properties.retryBackoffMax()), metrics,
                 readModel::countBlocked, Clock.systemUTC());

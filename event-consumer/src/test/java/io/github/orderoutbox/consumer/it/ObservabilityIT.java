@@ -93,6 +93,20 @@ class ObservabilityIT {
         });
     }
 
+    @Test
+    void prometheusShowsTheKafkaClientsOwnMeters() throws Exception {
+        String metrics = get("/actuator/prometheus").body();
+        for (String name : List.of("kafka_consumer_fetch_manager_records_lag_max", "kafka_consumer_fetch_manager_fetch_latency_avg",
+                "kafka_consumer_coordinator_commit_latency_avg", "kafka_consumer_coordinator_rebalance_total",
+                "kafka_producer_request_latency_avg", "kafka_producer_record_error_total")) {
+            assertThat(count(metrics, name)).as(name).isPositive();
+        }
+        assertThat(sum(metrics, "kafka_consumer_fetch_manager_records_consumed_total")).as("records the consumer fetched")
+                .isGreaterThanOrEqualTo(applied);
+        assertThat(sum(metrics, "kafka_producer_record_send_total")).as("records dead-lettered").isPositive();
+        assertThat(sum(metrics, "kafka_producer_record_error_total")).isZero();
+    }
+
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
