@@ -77,9 +77,7 @@ class FencePlanIT {
      */
     @Test
     void writesFindTheirRowsByPrimaryKeyWhenTheStatisticsSayNothingIsUnpublished() {
-        admin.update("UPDATE outbox SET published_at = now()");
-        admin.execute("ANALYZE outbox");
-        admin.update(ClaimPlanIT.BULK_INSERT, 5 * ROWS);
+        statisticsSayingNothingIsUnpublished();
         for (String mode : List.of("auto", "force_generic_plan")) {
             session.set("SET plan_cache_mode = " + mode);
             // The next 5,000 unpublished rows: marked, then (unmarked again) deleted.
@@ -105,9 +103,7 @@ class FencePlanIT {
      */
     @Test
     void theFailurePathFindsItsRowsByKeyWhenTheStatisticsSayNothingIsUnpublished() {
-        admin.update("UPDATE outbox SET published_at = now()");
-        admin.execute("ANALYZE outbox");
-        admin.update(ClaimPlanIT.BULK_INSERT, 5 * ROWS);
+        statisticsSayingNothingIsUnpublished();
         for (String mode : List.of("auto", "force_generic_plan")) {
             session.set("SET plan_cache_mode = " + mode);
             OutboxRow row = session.outbox.claimBatch(oddBuckets.buckets(), 1).get(0);
@@ -125,6 +121,13 @@ class FencePlanIT {
                     .isEqualTo(admin.queryForObject("SELECT count(*) FROM outbox WHERE aggregate_id = ? AND published_at IS NULL",
                             Long.class, row.aggregateId()));
         }
+    }
+
+    /** Every row published and analysed, then 25,000 new unpublished rows that the statistics do not know of. */
+    private void statisticsSayingNothingIsUnpublished() {
+        admin.update("UPDATE outbox SET published_at = now()");
+        admin.execute("ANALYZE outbox");
+        admin.update(ClaimPlanIT.BULK_INSERT, 5 * ROWS);
     }
 
     private static void assertScansByIndex(String mode, JsonNode plan, String index) {
