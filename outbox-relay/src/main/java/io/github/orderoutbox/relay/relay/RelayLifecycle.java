@@ -73,9 +73,8 @@ public class RelayLifecycle implements SmartLifecycle {
 
         housekeeping = Executors.newSingleThreadScheduledExecutor(named("relay-housekeeping"));
         housekeeping.scheduleWithFixedDelay(stats, 0, properties.statsInterval().toMillis(), TimeUnit.MILLISECONDS);
-        if (properties.retention().isZero()) {
-            // Rows are deleted as they are published; what an earlier retention kept goes once, now.
-            housekeeping.execute(retention::deleteEveryPublishedRow);
+        if (properties.retention().isZero()) { // rows are deleted as they are published
+            housekeeping.execute(this::deleteKeptRows);
         } else {
             long every = properties.retentionInterval().toMillis();
             housekeeping.scheduleWithFixedDelay(retention, every, every, TimeUnit.MILLISECONDS);
@@ -89,6 +88,20 @@ public class RelayLifecycle implements SmartLifecycle {
             thread.start();
         }
         running = true;
+    }
+
+    /**
+     * With zero retention, once after start: the published rows an earlier retention kept, deleted
+     * a run at a time, so the stats refresh on the same thread between runs however many there are.
+     */
+    private void deleteKeptRows() {
+        if (retention.deleteRun() && !housekeeping.isShutdown()) {
+            try {
+                housekeeping.execute(this::deleteKeptRows);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // shut down meanwhile: the next start goes on
+            }
+        }
     }
 
     @Override

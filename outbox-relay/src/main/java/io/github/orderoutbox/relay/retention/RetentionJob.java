@@ -30,33 +30,32 @@ public class RetentionJob implements Runnable {
 
     @Override
     public void run() {
-        deleteBatches(MAX_BATCHES_PER_RUN);
+        deleteRun();
     }
 
     /**
-     * With a retention of zero, once at start: deletes every published row, however many, as a
-     * relay that ran with a retention before kept them. Unpublished and parked rows stay.
+     * One run: at most {@value #MAX_BATCHES_PER_RUN} batches of rows published before the
+     * retention's cut-off (with a retention of zero: every published row).
+     *
+     * @return whether the run stopped at that bound, so more rows may be left
      */
-    public void deleteEveryPublishedRow() {
-        deleteBatches(Integer.MAX_VALUE);
-    }
-
-    private void deleteBatches(int maxBatches) {
+    public boolean deleteRun() {
         try {
             Instant cutoff = clock.instant().minus(retention);
             long deleted = 0;
-            for (int i = 0; i < maxBatches; i++) {
+            boolean more = true;
+            for (int i = 0; i < MAX_BATCHES_PER_RUN && more; i++) {
                 int n = outbox.deletePublishedBefore(cutoff, batchSize);
                 deleted += n;
-                if (n < batchSize) {
-                    break;
-                }
+                more = n == batchSize;
             }
             if (deleted > 0) {
                 log.info("relay.retention.deleted rows={} published_before={}", deleted, cutoff);
             }
+            return more;
         } catch (RuntimeException e) {
             log.warn("relay.retention.failed error=\"{}\"", e.getMessage());
+            return false;
         }
     }
 }

@@ -115,18 +115,19 @@ class RetentionIT {
     @Test
     void deletesTheRowsAnEarlierRetentionKeptOnceTheRetentionIsZero() {
         OrderWriter writer = new OrderWriter(fixture.admin);
-        for (int i = 0; i < 50; i++) {
-            writer.append(OrderWriter.orderId(i));
+        for (int i = 0; i < 150; i++) {
+            writer.append(OrderWriter.orderId(i % 50));
         }
         var kept = fixture.startRelay(Map.of("relay.retention", "1h"));
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(fixture.jdbc.queryForObject(PUBLISHED, Long.class)).isEqualTo(50));
+                assertThat(fixture.jdbc.queryForObject(PUBLISHED, Long.class)).isEqualTo(150));
         kept.close();
         Long parked = fixture.jdbc.queryForObject(INSERT_OLD_EVENT, Long.class, HELD_ORDER, 1);
         fixture.jdbc.update("UPDATE outbox SET parked_at = now(), attempts = 10, last_error = 'parked by the test' WHERE id = ?",
                 parked);
 
-        fixture.startRelay(Map.of("relay.retention", "0s", "relay.retention-batch-size", "20"));
+        // One row per statement: 150 rows take two runs of the job (100 statements each).
+        fixture.startRelay(Map.of("relay.retention", "0s", "relay.retention-batch-size", "1"));
 
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(fixture.jdbc.queryForObject(PUBLISHED, Long.class)).as("rows the 1h retention kept").isZero());
