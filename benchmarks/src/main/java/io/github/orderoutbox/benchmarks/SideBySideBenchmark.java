@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -324,14 +325,17 @@ public final class SideBySideBenchmark {
      * A drain by peers already running on {@code db}: first a warm-up backlog of the same size (so
      * the measured drain runs on compiled code, as a publisher that has been up a while does), then
      * the measured backlog {@code drain-repeats} times, each committed in one transaction, each
-     * clocked from that commit until Kafka holds the last of its events. The row is the median of
-     * those drains, CPU included: one drain lasts two to five seconds, and single drains of one peer
-     * moved by a third between runs (relay x1: 86,000 to 117,000 events/s).
+     * clocked from that commit until Kafka holds the last of its events. The row gives the median
+     * rate and, per process group, the median CPU of those drains: one drain lasts two to five
+     * seconds, and single drains of one peer moved by a third between runs (relay x1: 86,000 to
+     * 117,000 events/s).
      */
     private SideBySideRow drain(String scenario, String label, BenchmarkDatabase db, Map<Long, String> pids, String peerGroup,
                                 Consumer<BenchmarkDatabase> backlog, Runnable alive) throws Exception {
         int repeats = Integer.parseInt(options.get("drain-repeats"));
         List<SideBySideRow> drains = new ArrayList<>();
+        List<Duration> elapsedTimes = new ArrayList<>();
+        Map<String, List<Duration>> cpuByGroup = new TreeMap<>();
         long checkpoints = 0;
         long vacuums = 0;
         try (TopicProgress topic = new TopicProgress(kafka.bootstrapServers(), db.topic)) {
@@ -351,17 +355,27 @@ public final class SideBySideBenchmark {
                 checkpoints += checkpoints(db) - checkpointsBefore;
                 vacuums += outboxVacuums(db) - vacuumsBefore;
                 drains.add(SideBySideRow.drain(scenario, label, new DrainResult(label, events, elapsed, null), peerGroup, cpu));
+                elapsedTimes.add(elapsed);
+                cpu.forEach((group, used) -> cpuByGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(used));
             }
         }
-        List<SideBySideRow> bySpeed = drains.stream().sorted(java.util.Comparator.comparingDouble(SideBySideRow::eventsPerSecond)).toList();
         // Background work inside the windows is counted to the rows: say when there was some. A
         // checkpoint makes the next change of each page write the whole page to the WAL, and
         // autovacuum of the outbox cleans what a poller deleted (nothing, for CDC).
-        notes.add(String.format("%s, %s: %s events/s in %d drains, the median reported; %d checkpoint(s) began and %d "
-                        + "autovacuum(s) of the outbox completed during them.", scenario, label,
-                drains.stream().map(d -> String.format("%,.0f", d.eventsPerSecond())).collect(java.util.stream.Collectors.joining(", ")),
-                repeats, checkpoints, vacuums));
-        return bySpeed.get((bySpeed.size() - 1) / 2);
+        notes.add(String.format("%s, %s: %s events/s (%s's CPU ms per 1,000 events) in %d drains, the median reported; "
+                        + "%d checkpoint(s) began and %d autovacuum(s) of the outbox completed during them.", scenario, label,
+                drains.stream().map(d -> String.format("%,.0f (%.1f)", d.eventsPerSecond(), d.peerCpuPerThousand()))
+                        .collect(java.util.stream.Collectors.joining(", ")),
+                peerGroup, repeats, checkpoints, vacuums));
+        // The rate and each group's CPU are medians of their own: the first drains after the warm-up
+        // still pay for compilation (relay x1: 9.7 ms of CPU per 1,000 events, then 6.4 and 6.8).
+        Map<String, Duration> medianCpu = new TreeMap<>();
+        cpuByGroup.forEach((group, used) -> medianCpu.put(group, median(used)));
+        return SideBySideRow.drain(scenario, label, new DrainResult(label, events, median(elapsedTimes), null), peerGroup, medianCpu);
+    }
+
+    private static Duration median(List<Duration> values) {
+        return values.stream().sorted().toList().get((values.size() - 1) / 2);
     }
 
     // ---- steady load
