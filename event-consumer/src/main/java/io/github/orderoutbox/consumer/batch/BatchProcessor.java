@@ -46,9 +46,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       parked records are written in one transaction; only then may the caller commit offsets.</li>
  * </ol>
  *
+ * <p>The first three steps are {@link #prepare}, the last {@link #complete}, so that the delivery
+ * loop can prepare one batch while the one before it is written; {@link #process} does both.
+ *
  * <p>If that transaction fails for a reason other than an outage (a row a constraint refuses),
- * the batch is applied again one event per transaction, so that only the event at fault is
- * dead-lettered.
+ * {@link #process} applies the batch again one event per transaction, so that only the event at
+ * fault is dead-lettered ({@link #complete} throws {@link WriteRefusedException} instead).
  */
 public final class BatchProcessor {
 
@@ -131,7 +134,7 @@ public final class BatchProcessor {
             return BatchResult.NONE;
         }
         try {
-            return processTogether(events, attempt);
+            return complete(prepare(events, attempt, null));
         } catch (WriteRefusedException refused) {
             if (events.size() == 1) {
                 return deadLetterAlone(events.get(0), attempt, refused.getCause());
@@ -146,10 +149,28 @@ public final class BatchProcessor {
         }
     }
 
-    private BatchResult processTogether(List<ReceivedEvent> events, int attempt) {
-        BatchScope batch = new BatchScope(attempt);
-        ReadModelChanges changes = batch.changes();
-        Map<String, UUID> blocked = new HashMap<>(outageSafe(() -> readModel.blockedAmong(keysOf(events)), "reading blocked orders"));
+    /**
+     * Sends the events through the pipes and gathers what the batch will write, but writes and
+     * sends nothing: {@link #complete} does that. The delivery loop prepares the next poll's batch
+     * while the one before it is being written.
+     *
+     * @param inFlight the batch prepared before this one whose transaction may not have committed
+     *                 yet, or {@code null}: this batch then sees that batch's changes as if they
+     *                 were committed (its orders as it left them, its events applied, its orders
+     *                 blocked), so it must be thrown away if that batch fails
+     * @throws RetryableBatchException if an outage stopped the look-ups or a pipe
+     */
+    public PreparedBatch prepare(List<ReceivedEvent> events, int attempt, PreparedBatch inFlight) {
+        BatchScope batch = new BatchScope(attempt, inFlight == null ? null : inFlight.scope.changes());
+        Set<String> keys = keysOf(events);
+        Map<String, UUID> blocked = new HashMap<>(outageSafe(() -> readModel.blockedAmong(keys), "reading blocked orders"));
+        if (inFlight != null) {
+            inFlight.newlyBlocked.forEach((orderId, eventId) -> {
+                if (keys.contains(orderId)) {
+                    blocked.putIfAbsent(orderId, eventId);
+                }
+            });
+        }
 
         List<ReceivedEvent> toRun = events.stream().filter(e -> e.key() == null || !blocked.containsKey(e.key())).toList();
         EventContext[] contexts = new EventContext[toRun.size()];
@@ -159,32 +180,34 @@ public final class BatchProcessor {
         Object[] leadingOutcomes = new Object[contexts.length];
         List<Future<?>> leadingWork = startLeading(contexts, leadingOutcomes);
         try {
-            prepare(batch, toRun); // the look-ups, while the leading pipes run
+            lookUp(batch, toRun); // while the leading pipes run
         } finally {
             awaitLeading(leadingWork);
+            batch.forgetInFlight(); // the look-ups have taken what they need from it
         }
 
-        Tally tally = new Tally();
-        int parked = 0;
+        PreparedBatch prepared = new PreparedBatch(events.size(), batch);
         int next = 0;
-        List<DeadLetter> letters = new ArrayList<>();
         for (ReceivedEvent event : events) {
             String orderId = event.key();
             boolean ran = orderId == null || next < contexts.length && contexts[next].event() == event;
             int index = ran ? next++ : -1;
             if (orderId != null && blocked.containsKey(orderId)) {
-                changes.park(new ParkedRecord(event, orderId, parkReason(orderId, blocked.get(orderId))));
-                parked++;
+                batch.changes().park(new ParkedRecord(event, orderId, parkReason(orderId, blocked.get(orderId))));
+                prepared.parked++;
                 continue;
             }
             EventContext context = contexts[index];
+            Object leadingOutcome = leadingOutcomes[index];
+            contexts[index] = null; // what the event parsed to is garbage once it has been through:
+            leadingOutcomes[index] = null; // it need not outlive the batch while it is written
             try {
-                Outcome outcome = leadingOutcome(leadingOutcomes[index]);
+                Outcome outcome = leadingOutcome(leadingOutcome);
                 if (outcome == null || outcome.isCompleted()) {
                     outcome = rest.send(context);
                 }
-                if (tally.add(outcome, event)) {
-                    metrics.applied(context.eventType());
+                if (prepared.tally.add(outcome, event)) {
+                    prepared.appliedTypes.add(context.eventType());
                 }
             } catch (PipeFailedException failure) {
                 Failures.Kind kind = Failures.classify(failure.getCause());
@@ -193,13 +216,28 @@ public final class BatchProcessor {
                             failure.getCause());
                 }
                 DeadLetter letter = new DeadLetter(event, failure.pipe(), failure.getCause(), attempt, event.eventIdHeader());
-                letters.add(letter);
+                prepared.letters.add(letter);
                 if (orderId != null) {
                     blocked.put(orderId, letter.eventId().orElse(null));
+                    prepared.newlyBlocked.putIfAbsent(orderId, letter.eventId().orElse(null));
                 }
             }
         }
+        return prepared;
+    }
 
+    /**
+     * Sends a prepared batch's dead letters and waits for Kafka's acknowledgement, then writes its
+     * changes, blocked orders and parked records in one transaction; when it returns, everything is
+     * durable and Redis has been told about the applied events.
+     *
+     * @throws RetryableBatchException if an outage stopped it; nothing of the batch was written
+     * @throws WriteRefusedException   if the database refused the batch's changes for a reason
+     *                                 other than an outage; nothing of it was written
+     */
+    public BatchResult complete(PreparedBatch prepared) {
+        ReadModelChanges changes = prepared.scope.changes();
+        List<DeadLetter> letters = prepared.letters;
         List<DeadLetters.Receipt> receipts = letters.isEmpty() ? List.of() : deadLetters.send(letters);
         for (int i = 0; i < letters.size(); i++) {
             DeadLetter letter = letters.get(i);
@@ -215,11 +253,13 @@ public final class BatchProcessor {
         }
 
         write(changes, false);
-        afterCommit(batch);
+        afterCommit(prepared.scope);
+        Tally tally = prepared.tally;
+        prepared.appliedTypes.forEach(metrics::applied);
         metrics.duplicates(tally.duplicates);
         metrics.stale(tally.stale);
-        metrics.parked(parked);
-        return new BatchResult(tally.applied, tally.duplicates, tally.stale, letters.size(), parked);
+        metrics.parked(prepared.parked);
+        return new BatchResult(tally.applied, tally.duplicates, tally.stale, letters.size(), prepared.parked);
     }
 
     /** Dead-letters an event whose changes the database refused when written on its own. */
@@ -269,6 +309,31 @@ public final class BatchProcessor {
         }
     }
 
+    /**
+     * A batch that has been through the pipes, waiting for {@link #complete}: its read-model
+     * changes, the dead letters to send, and what became of its events.
+     */
+    public static final class PreparedBatch {
+
+        private final int size;
+        private final BatchScope scope;
+        private final Tally tally = new Tally();
+        private final List<String> appliedTypes = new ArrayList<>();
+        private final List<DeadLetter> letters = new ArrayList<>();
+        private final Map<String, UUID> newlyBlocked = new HashMap<>(); // by this batch's dead letters
+        private int parked;
+
+        private PreparedBatch(int size, BatchScope scope) {
+            this.size = size;
+            this.scope = scope;
+        }
+
+        /** How many events the batch holds. */
+        public int size() {
+            return size;
+        }
+    }
+
     private static Set<String> keysOf(List<ReceivedEvent> events) {
         Set<String> keys = new LinkedHashSet<>();
         for (ReceivedEvent event : events) {
@@ -282,16 +347,6 @@ public final class BatchProcessor {
     private static String parkReason(String orderId, UUID blockedBy) {
         return "order " + orderId + " is blocked by dead-lettered event "
                 + (blockedBy == null ? "(without a valid id)" : blockedBy.toString());
-    }
-
-    /** The database refused the batch's changes for a reason other than an outage. */
-    private static final class WriteRefusedException extends RuntimeException {
-
-        private static final long serialVersionUID = 1L;
-
-        WriteRefusedException(Throwable cause) {
-            super(cause);
-        }
     }
 
     /**
@@ -322,7 +377,7 @@ public final class BatchProcessor {
             }
         }
         BatchScope batch = new BatchScope(1);
-        prepare(batch, events);
+        lookUp(batch, events);
         Tally tally = new Tally();
         List<String> appliedTypes = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -414,7 +469,7 @@ public final class BatchProcessor {
         return (Outcome) outcome;
     }
 
-    private void prepare(BatchScope batch, List<ReceivedEvent> toRun) {
+    private void lookUp(BatchScope batch, List<ReceivedEvent> toRun) {
         for (BatchAware aware : batchAware) {
             outageSafe(() -> {
                 aware.beforeBatch(batch, toRun);

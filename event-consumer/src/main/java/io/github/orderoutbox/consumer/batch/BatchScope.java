@@ -3,6 +3,7 @@ package io.github.orderoutbox.consumer.batch;
 import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -10,15 +11,42 @@ import java.util.UUID;
  * What the events of one batch share while they go through the pipes: the read-model changes
  * that will be written in one transaction, and what the batch's look-ups found. It reaches the
  * pipes as the context's {@code batch}; a retried batch starts with a new scope.
+ *
+ * <p>While its look-ups run, a scope may also know the changes of the batch before it, which is
+ * still being written ({@link #inFlight}): the look-ups read the database as it was before that
+ * batch, and {@link BatchAware} pipes complete what they read from those changes.
  */
 public final class BatchScope {
 
     private final int attempt;
     private final ReadModelChanges changes = new ReadModelChanges();
     private final Set<UUID> appliedBefore = new HashSet<>();
+    private ReadModelChanges inFlight;
 
     public BatchScope(int attempt) {
+        this(attempt, null);
+    }
+
+    /**
+     * @param inFlight the changes of the batch before this one, not yet committed, or {@code null}
+     */
+    public BatchScope(int attempt, ReadModelChanges inFlight) {
         this.attempt = attempt;
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * The changes of the batch before this one, which the database may not show yet: to be taken
+     * as committed by the look-ups before the batch ({@link BatchAware#beforeBatch}). Empty when
+     * no batch is being written, and once the look-ups are done.
+     */
+    public Optional<ReadModelChanges> inFlight() {
+        return Optional.ofNullable(inFlight);
+    }
+
+    /** Drops the link to the batch before, once the look-ups have taken what they need. */
+    void forgetInFlight() {
+        inFlight = null;
     }
 
     /** 1 the first time the batch is tried, 2 on the first retry. */

@@ -25,8 +25,9 @@ import java.util.UUID;
  * <p>Before a batch it asks Redis about all the batch's event ids at once ({@link RecentlyApplied},
  * the fast filter) and asks Postgres about the ones Redis did not know
  * ({@code read_model.applied_event}, the durable record). Per event it then only looks the id up
- * in what the batch found, and in the events applied earlier in the same batch. After the batch's
- * transaction commits it tells Redis about the newly applied events.
+ * in what the batch found, and in the events applied earlier in the same batch or by the batch
+ * before it, which may still be being written. After the batch's transaction commits it tells
+ * Redis about the newly applied events.
  *
  * <p>This pipe saves work; it is not what makes a duplicate harmless. The applied-event record,
  * written in the read-model transaction, and the version guard of {@code SyncReadModel} are.
@@ -69,6 +70,11 @@ public final class SkipDuplicates implements Pipe<EventContext>, BatchAware {
         for (ReceivedEvent event : events) {
             event.eventIdHeader().ifPresent(ids::add);
         }
+        // Applied by the batch still being written: neither Redis nor Postgres may know them yet.
+        Set<UUID> appliedInFlight = new HashSet<>();
+        batch.inFlight().ifPresent(inFlight -> ids.stream().filter(inFlight::isApplied).forEach(appliedInFlight::add));
+        ids.removeAll(appliedInFlight);
+        batch.addAppliedBefore(appliedInFlight);
         Set<UUID> seen = recentlyApplied == null ? Set.of() : recentlyApplied.seen(ids);
         Set<UUID> unknownToRedis = new HashSet<>(ids);
         unknownToRedis.removeAll(seen);

@@ -32,6 +32,7 @@ import io.github.orderoutbox.model.rejection.Violation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +62,10 @@ public final class SyncReadModel implements Pipe<EventContext>, BatchAware {
         this.readModel = Objects.requireNonNull(readModel, "readModel");
     }
 
-    /** Loads the stored summaries of the batch's orders in one query. */
+    /**
+     * Loads the stored summaries of the batch's orders in one query; those the batch before changed
+     * are taken from its changes, as it may not have committed yet.
+     */
     @Override
     public void beforeBatch(BatchScope batch, List<ReceivedEvent> events) {
         Set<String> orderIds = new LinkedHashSet<>();
@@ -70,7 +74,11 @@ public final class SyncReadModel implements Pipe<EventContext>, BatchAware {
                 orderIds.add(event.key());
             }
         }
-        batch.changes().load(orderIds, readModel.loadOrders(orderIds));
+        Map<String, OrderSummary> stored = readModel.loadOrders(orderIds);
+        // An order the batch still being written changed is as that batch left it, not as stored.
+        batch.inFlight().ifPresent(inFlight -> orderIds.forEach(orderId ->
+                inFlight.changedOrder(orderId).ifPresent(order -> stored.put(orderId, order))));
+        batch.changes().load(orderIds, stored);
     }
 
     @Override

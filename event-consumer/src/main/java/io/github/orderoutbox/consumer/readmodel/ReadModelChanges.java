@@ -108,6 +108,11 @@ public final class ReadModelChanges {
         return List.copyOf(changedOrders.values());
     }
 
+    /** The order as the batch left it, if the batch changed it. */
+    public Optional<OrderSummary> changedOrder(String orderId) {
+        return Optional.ofNullable(changedOrders.get(orderId));
+    }
+
     public List<LineRow> lines() {
         return Collections.unmodifiableList(lines);
     }
