@@ -133,6 +133,11 @@ final class ConsumerDrain {
                     }
                 }
                 long end = System.nanoTime();
+                if (committed == committedAtStart) {
+                    throw new IllegalStateException(scenario + ": the warm-up and every measured event were committed at once ("
+                            + committed + " records); the consumer commits once per poll of up to consumer.max-poll-records,"
+                            + " so measure more events than a poll holds");
+                }
                 Map<String, Duration> cpu = ProcessCpu.used(cpuAtStart, ProcessCpu.snapshot(pids));
                 Duration elapsed = Duration.ofNanos(end - start);
                 String profile = profile(metricsAtStart, metrics(consumers), elapsed)
