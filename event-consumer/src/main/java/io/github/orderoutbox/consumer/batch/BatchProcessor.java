@@ -154,10 +154,10 @@ public final class BatchProcessor {
      * sends nothing: {@link #complete} does that. The delivery loop prepares the next poll's batch
      * while the one before it is being written.
      *
-     * @param inFlight the batch prepared before this one whose transaction may not have committed
-     *                 yet, or {@code null}: this batch then sees that batch's changes as if they
-     *                 were committed (its orders as it left them, its events applied, its orders
-     *                 blocked), so it must be thrown away if that batch fails
+     * @param inFlight the batch prepared before this one, whose transaction may not have committed
+     *                 yet, or {@code null} if there is none. This batch sees its changes as if
+     *                 they were committed (its orders as it left them, its events applied, its
+     *                 orders blocked), so this batch must be thrown away if that one fails
      * @throws RetryableBatchException if an outage stopped the look-ups or a pipe
      */
     public PreparedBatch prepare(List<ReceivedEvent> events, int attempt, PreparedBatch inFlight) {
