@@ -488,8 +488,9 @@ public final class ConsumerLoop {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // The batch in flight is written to the end first, so that its offsets are committed
-            // before the partitions move; a batch prepared but not started is read again.
+            // The batch being written is waited for, so that its offsets are committed before the
+            // partitions move. (A batch is prepared between polls and started before the next
+            // poll, so no prepared batch waits here.)
             log.info("consumer.partitions.revoked partitions={}", partitions);
             settle();
             commitUncommitted(); // last chance to commit offsets of these partitions an earlier commit missed
