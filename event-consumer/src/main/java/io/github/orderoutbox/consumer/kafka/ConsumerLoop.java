@@ -91,6 +91,7 @@ public final class ConsumerLoop {
     private final ExecutorService writer;
     /** Where each partition is read again from after a failure, the earliest offset of the batches given up. */
     private final Map<TopicPartition, Long> rewind = new HashMap<>();
+    private int givenUp;                  // records of the batches given up since they were last read again
 
     private InFlight inFlight;            // the batch being written, or null
     private RuntimeException failure;     // why the batches in rewind were given up, or null
@@ -368,6 +369,7 @@ public final class ConsumerLoop {
         for (Polled.Span span : polled.spans()) {
             rewind.merge(span.partition(), span.firstOffset(), Math::min);
         }
+        givenUp += polled.count();
     }
 
     /**
@@ -378,6 +380,8 @@ public final class ConsumerLoop {
      */
     private void readAgain(Polled polled) {
         rewindTo(polled);
+        int records = givenUp; // the batch that failed and the one prepared on it, when one was
+        givenUp = 0;
         RuntimeException cause = failure;
         failure = null;
         var assigned = consumer.assignment();
@@ -399,7 +403,7 @@ public final class ConsumerLoop {
         metrics.batchRetried();
         Duration delay = backoff.delay(consecutiveFailures - 1);
         log.warn("consumer.batch.retry records={} attempt={} retry_in_ms={} reason=\"{}\"",
-                polled.count(), consecutiveFailures, delay.toMillis(), cause.toString(),
+                records, consecutiveFailures, delay.toMillis(), cause.toString(),
                 consecutiveFailures == 1 ? cause : null);
         sleep(delay);
     }
