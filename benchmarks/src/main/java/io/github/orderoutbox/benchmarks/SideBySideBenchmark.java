@@ -40,7 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * Debezium are separate processes; the pollers, the writers and the latency consumer run in this
  * JVM. Results: {@code benchmarks/results/side-by-side-latest.md} and a time-stamped copy.
  *
- * <p>Arguments (all optional): {@code events=200000 orders=10000 naive-events=10000 drain-repeats=3 instances=1,2,4
+ * <p>Arguments (all optional): {@code events=200000 orders=10000 naive-events=10000 drain-warmups=3 drain-repeats=5 instances=1,2,4
  * rates=1000,5000 steady-seconds=60 steady-peers=relay,debezium-tuned,debezium-defaults warmup-seconds=60 e2e-rate=1000
  * history=0,1000000,5000000 consumer-instances=1,2,4 consumer-per-record-events=20000
  * scenarios=floors,bare,naive,debezium,relay,steady,e2e,history,skew,consumer},
@@ -76,7 +76,8 @@ public final class SideBySideBenchmark {
         options.put("events", "200000");
         options.put("orders", "10000");
         options.put("naive-events", "10000");
-        options.put("drain-repeats", "3");
+        options.put("drain-warmups", "3");
+        options.put("drain-repeats", "5");
         options.put("instances", "1,2,4");
         options.put("rates", "1000,5000");
         options.put("steady-seconds", "60");
@@ -322,13 +323,13 @@ public final class SideBySideBenchmark {
     }
 
     /**
-     * A drain by peers already running on {@code db}: first a warm-up backlog of the same size (so
-     * the measured drain runs on compiled code, as a publisher that has been up a while does), then
-     * the measured backlog {@code drain-repeats} times, each committed in one transaction, each
-     * clocked from that commit until Kafka holds the last of its events. The row gives the median
-     * rate and, per process group, the median CPU of those drains: one drain lasts two to five
-     * seconds, and single drains of one peer moved by a third between runs (relay x1: 86,000 to
-     * 117,000 events/s).
+     * A drain by peers already running on {@code db}: first {@code drain-warmups} warm-up backlogs of
+     * the same size (so the measured drains run on compiled code, as a publisher that has been up a
+     * while does: after one warm-up, the relay's three drains still went from 9.1 to 7.4 to 5.8 ms of
+     * its CPU per 1,000 events, 81,061 to 103,252 events/s), then the measured backlog
+     * {@code drain-repeats} times, each committed in one transaction, each clocked from that commit
+     * until Kafka holds the last of its events. The row gives the median rate and, per process
+     * group, the median CPU of those drains: one drain lasts two to five seconds.
      */
     private SideBySideRow drain(String scenario, String label, BenchmarkDatabase db, Map<Long, String> pids, String peerGroup,
                                 Consumer<BenchmarkDatabase> backlog, Runnable alive) throws Exception {
@@ -339,8 +340,11 @@ public final class SideBySideBenchmark {
         long checkpoints = 0;
         long vacuums = 0;
         try (TopicProgress topic = new TopicProgress(kafka.bootstrapServers(), db.topic)) {
-            backlog.accept(db);
-            topic.await(events, DRAIN_TIMEOUT, alive);
+            int warmUps = Integer.parseInt(options.get("drain-warmups"));
+            for (int warmedUp = 1; warmedUp <= warmUps; warmedUp++) {
+                backlog.accept(db);
+                topic.await((long) warmedUp * events, DRAIN_TIMEOUT, alive);
+            }
             for (int drained = 1; drained <= repeats; drained++) {
                 // CPU from before the backlog's INSERT: the same statement for every peer, and Postgres's
                 // logical decoding (for Debezium) already works while the transaction is open.
@@ -349,7 +353,7 @@ public final class SideBySideBenchmark {
                 long vacuumsBefore = outboxVacuums(db);
                 backlog.accept(db);
                 long start = System.nanoTime();
-                topic.await((drained + 1L) * events, DRAIN_TIMEOUT, alive);
+                topic.await((warmUps + (long) drained) * events, DRAIN_TIMEOUT, alive);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
                 var cpu = ProcessCpu.used(before, ExitedBackendsCpu.snapshot(pids));
                 checkpoints += checkpoints(db) - checkpointsBefore;
@@ -367,8 +371,7 @@ public final class SideBySideBenchmark {
                 drains.stream().map(d -> String.format("%,.0f (%.1f)", d.eventsPerSecond(), d.peerCpuPerThousand()))
                         .collect(java.util.stream.Collectors.joining(", ")),
                 peerGroup, repeats, checkpoints, vacuums));
-        // The rate and each group's CPU are medians of their own: the first drains after the warm-up
-        // still pay for compilation (relay x1: 9.7 ms of CPU per 1,000 events, then 6.4 and 6.8).
+        // The rate and each group's CPU are medians of their own.
         Map<String, Duration> medianCpu = new TreeMap<>();
         cpuByGroup.forEach((group, used) -> medianCpu.put(group, median(used)));
         return SideBySideRow.drain(scenario, label, new DrainResult(label, events, median(elapsedTimes), null), peerGroup, medianCpu);
