@@ -7,9 +7,7 @@ import io.github.orderoutbox.testsupport.TestServers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,33 +26,25 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A second consumer joins the group while the first is writing a batch. The first gives its
  * partitions up only once that batch has committed and its offsets are committed, so the new owner
  * starts after the batch: it reads nothing again and applies nothing twice. The batch is held on a
- * row lock the test takes, as in {@link WriteBehindIT}.
+ * row lock the test takes ({@link HeldRow}).
  */
 class RebalanceWhileWritingIT {
 
-    private static final String HELD_CUSTOMER = "c-held";
-
     private ConsumerFixture fixture;
     private OrderEvents events;
-    private Connection holder;
+    private HeldRow held;
 
     @BeforeEach
     void setUp() throws SQLException {
         fixture = new ConsumerFixture(TestServers.postgres(), TestServers.kafka(), TestServers.redis());
         events = new OrderEvents(fixture.topic);
-        fixture.jdbc.update("INSERT INTO read_model.customer_summary (customer_id, currency) VALUES (?, 'EUR')", HELD_CUSTOMER);
-        holder = fixture.admin.getConnection();
-        holder.setAutoCommit(false);
-        try (Statement statement = holder.createStatement()) {
-            statement.execute("SELECT 1 FROM read_model.customer_summary WHERE customer_id = '" + HELD_CUSTOMER + "' FOR UPDATE");
-        }
+        held = new HeldRow(fixture);
     }
 
     @AfterEach
     void tearDown() throws SQLException {
         try {
-            holder.rollback();
-            holder.close();
+            held.close();
         } finally {
             fixture.close();
         }
@@ -64,11 +54,11 @@ class RebalanceWhileWritingIT {
     void partitionsMoveOnlyOnceTheBatchBeingWrittenHasCommitted() throws SQLException {
         // One order on each partition, on the topic before the first consumer starts: its first
         // batch holds all of them, so whichever partitions move, one of their events is in flight.
-        List<String> held = ordersOnEveryPartition("o-");
-        Kafka.send(fixture.kafka.bootstrapServers(), held.stream()
-                .map(order -> events.record(OrderEvents.placed(order, HELD_CUSTOMER))).toList());
+        List<String> heldOrders = ordersOnEveryPartition("o-");
+        Kafka.send(fixture.kafka.bootstrapServers(), heldOrders.stream()
+                .map(order -> events.record(OrderEvents.placed(order, HeldRow.CUSTOMER))).toList());
         MeterRegistry first = fixture.startConsumer().getBean(MeterRegistry.class);
-        awaitTheWriteWaiting();
+        held.awaitAWriteWaiting();
 
         MeterRegistry second = fixture.startConsumer().getBean(MeterRegistry.class);
         await("the first consumer, asked to give partitions up, waits for the batch it writes").atMost(Duration.ofSeconds(30))
@@ -76,25 +66,25 @@ class RebalanceWhileWritingIT {
         assertThat(assignments()).as("the second consumer holds nothing while the batch is written").hasSize(2).contains(0);
         assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isZero();
 
-        holder.rollback();
+        held.release();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(assignments()).as("the second consumer owns partitions once the batch committed")
                         .hasSize(2).doesNotContain(0));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(held.size()));
+                assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(heldOrders.size()));
 
         // Each consumer now applies the events of its own partitions.
         List<String> later = ordersOnEveryPartition("p-");
         Kafka.send(fixture.kafka.bootstrapServers(), later.stream()
                 .map(order -> events.record(OrderEvents.placed(order, "c-other"))).toList());
-        int total = held.size() + later.size();
+        int total = heldOrders.size() + later.size();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(total));
         assertThat(fixture.count("SELECT count(*) FROM read_model.applied_event")).isEqualTo(total);
-        assertThat(fixture.count("SELECT orders_placed FROM read_model.customer_summary WHERE customer_id = ?", HELD_CUSTOMER))
-                .isEqualTo(held.size());
+        assertThat(fixture.count("SELECT orders_placed FROM read_model.customer_summary WHERE customer_id = ?", HeldRow.CUSTOMER))
+                .isEqualTo(heldOrders.size());
         assertThat(count(first, "consumer.events.applied")).as("the held batch, then its own share of the later events")
-                .isGreaterThanOrEqualTo(held.size()).isLessThan(total);
+                .isGreaterThanOrEqualTo(heldOrders.size()).isLessThan(total);
         assertThat(count(second, "consumer.events.applied")).as("the later events of the partitions it took over").isPositive();
         for (MeterRegistry consumer : List.of(first, second)) {
             assertThat(count(consumer, "consumer.events.duplicates")).as("no event read again by the new owner").isZero();
@@ -145,9 +135,4 @@ class RebalanceWhileWritingIT {
         return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 
-    /** Until the first consumer's transaction waits for the test's lock. */
-    private void awaitTheWriteWaiting() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count("SELECT count(*) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1);
-    }
 }

@@ -7,9 +7,7 @@ import io.github.orderoutbox.consumer.pipeline.MicrometerPipeTimer;
 import io.github.orderoutbox.testsupport.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,30 +23,21 @@ import org.junit.jupiter.api.Test;
  */
 class WriteBehindIT {
 
-    private static final String HELD_CUSTOMER = "c-held";
-
     private ConsumerFixture fixture;
     private OrderEvents events;
-    private Connection holder;
+    private HeldRow held;
 
     @BeforeEach
     void setUp() throws SQLException {
         fixture = new ConsumerFixture(TestServers.postgres(), TestServers.kafka(), TestServers.redis());
         events = new OrderEvents(fixture.topic);
-        // The held customer's row exists, so the first batch's transaction waits for the test's lock on it.
-        fixture.jdbc.update("INSERT INTO read_model.customer_summary (customer_id, currency) VALUES (?, 'EUR')", HELD_CUSTOMER);
-        holder = fixture.admin.getConnection();
-        holder.setAutoCommit(false);
-        try (Statement statement = holder.createStatement()) {
-            statement.execute("SELECT 1 FROM read_model.customer_summary WHERE customer_id = '" + HELD_CUSTOMER + "' FOR UPDATE");
-        }
+        held = new HeldRow(fixture);
     }
 
     @AfterEach
     void tearDown() throws SQLException {
         try {
-            holder.rollback();
-            holder.close();
+            held.close();
         } finally {
             fixture.close();
         }
@@ -57,9 +46,9 @@ class WriteBehindIT {
     @Test
     void theNextBatchSeesTheBatchStillBeingWritten() throws SQLException {
         MeterRegistry registry = fixture.startConsumer().getBean(MeterRegistry.class);
-        ProducerRecord<byte[], byte[]> placed = events.record(OrderEvents.placed("o-1", HELD_CUSTOMER));
+        ProducerRecord<byte[], byte[]> placed = events.record(OrderEvents.placed("o-1", HeldRow.CUSTOMER));
         Kafka.send(fixture.kafka.bootstrapServers(), List.of(placed));
-        awaitTheWriteWaiting();
+        held.awaitAWriteWaiting();
 
         // An order paid whose placing is not committed yet, that placing again (a redelivery), and a new order.
         Kafka.send(fixture.kafka.bootstrapServers(), List.of(
@@ -69,7 +58,7 @@ class WriteBehindIT {
         assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group))
                 .as("no offset is committed while the first batch's transaction waits").isZero();
 
-        holder.rollback();
+        held.release();
         assertBothOrdersAppliedOnce(4);
         assertThat(registry.get("consumer.events.duplicates").counter().count()).isEqualTo(1);
         assertThat(registry.get("consumer.batch.retries").counter().count())
@@ -79,8 +68,8 @@ class WriteBehindIT {
     @Test
     void whenTheBatchInFlightFailsTheBatchPreparedOnItIsReadAgainWithIt() throws SQLException {
         MeterRegistry registry = fixture.startConsumer().getBean(MeterRegistry.class);
-        Kafka.send(fixture.kafka.bootstrapServers(), List.of(events.record(OrderEvents.placed("o-1", HELD_CUSTOMER))));
-        awaitTheWriteWaiting();
+        Kafka.send(fixture.kafka.bootstrapServers(), List.of(events.record(OrderEvents.placed("o-1", HeldRow.CUSTOMER))));
+        held.awaitAWriteWaiting();
         Kafka.send(fixture.kafka.bootstrapServers(), List.of(
                 events.record(OrderEvents.paid("o-1")), events.record(OrderEvents.placed("o-2", "c-other"))));
         awaitPrepared(registry, 3);
@@ -89,10 +78,10 @@ class WriteBehindIT {
         Integer terminated = fixture.jdbc.queryForObject("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 + " WHERE datname = current_database() AND wait_event_type = 'Lock'", Integer.class);
         assertThat(terminated).isEqualTo(1);
-        holder.rollback();
+        held.release();
 
         assertBothOrdersAppliedOnce(3);
-        assertThat(fixture.count("SELECT orders_placed FROM read_model.customer_summary WHERE customer_id = ?", HELD_CUSTOMER))
+        assertThat(fixture.count("SELECT orders_placed FROM read_model.customer_summary WHERE customer_id = ?", HeldRow.CUSTOMER))
                 .as("the placing of o-1, lost with the first transaction, is applied when read again").isEqualTo(1);
         assertThat(fixture.count("SELECT count(*) FROM read_model.order_line WHERE order_id = 'o-1'")).isEqualTo(2);
     }
@@ -112,11 +101,6 @@ class WriteBehindIT {
                 ? Kafka.endOffsetsTotal(fixture.kafka.bootstrapServers(), fixture.deadLetterTopic) : 0).isZero();
     }
 
-    /** Until the consumer's first transaction waits for the test's lock. */
-    private void awaitTheWriteWaiting() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count("SELECT count(*) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1);
-    }
 
     /** Until {@code events} events have been through the last pipe, which records the read-model changes. */
     private static void awaitPrepared(MeterRegistry registry, long events) {
