@@ -5,21 +5,29 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.orderoutbox.consumer.pipeline.MicrometerPipeTimer;
 import io.github.orderoutbox.testsupport.TestServers;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The delivery loop prepares a poll's batch while the batch before it is still being written.
- * Each test holds the first batch's transaction on a row lock the test takes, sends the next
- * events once that transaction waits, and lets it go only after the second batch has been
- * through the pipes: so the second batch is prepared on changes the database does not show yet.
+ * Each test holds the first batch's transaction on a row lock the test takes ({@link HeldRow}),
+ * and lets it go only after what it checks has happened meanwhile: a second batch prepared on
+ * changes the database does not show yet, or a second consumer joining the group.
  */
 class WriteBehindIT {
 
@@ -84,6 +92,96 @@ class WriteBehindIT {
         assertThat(fixture.count("SELECT orders_placed FROM read_model.customer_summary WHERE customer_id = ?", HeldRow.CUSTOMER))
                 .as("the placing of o-1, lost with the first transaction, is applied when read again").isEqualTo(1);
         assertThat(fixture.count("SELECT count(*) FROM read_model.order_line WHERE order_id = 'o-1'")).isEqualTo(2);
+    }
+
+    /**
+     * A second consumer joins the group while the first is writing a batch. The first gives its
+     * partitions up only once that batch has committed and its offsets are committed, so the new
+     * owner starts after the batch: it reads nothing again and applies nothing twice.
+     */
+    @Test
+    void partitionsMoveOnlyOnceTheBatchBeingWrittenHasCommitted() throws SQLException {
+        // One order on each partition, on the topic before the first consumer starts: its first
+        // batch holds all of them, so whichever partitions move, one of their events is in flight.
+        List<String> heldOrders = ordersOnEveryPartition("o-");
+        Kafka.send(fixture.kafka.bootstrapServers(), heldOrders.stream()
+                .map(order -> events.record(OrderEvents.placed(order, HeldRow.CUSTOMER))).toList());
+        MeterRegistry first = fixture.startConsumer().getBean(MeterRegistry.class);
+        held.awaitAWriteWaiting();
+
+        MeterRegistry second = fixture.startConsumer().getBean(MeterRegistry.class);
+        await("the first consumer, asked to give partitions up, waits for the batch it writes").atMost(Duration.ofSeconds(30))
+                .until(WriteBehindIT::aRevocationWaits);
+        assertThat(assignments()).as("the second consumer holds nothing while the batch is written").hasSize(2).contains(0);
+        assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isZero();
+
+        held.release();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(assignments()).as("the second consumer owns partitions once the batch committed")
+                        .hasSize(2).doesNotContain(0));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(heldOrders.size()));
+
+        // Each consumer now applies the events of its own partitions.
+        List<String> later = ordersOnEveryPartition("p-");
+        Kafka.send(fixture.kafka.bootstrapServers(), later.stream()
+                .map(order -> events.record(OrderEvents.placed(order, "c-other"))).toList());
+        int total = heldOrders.size() + later.size();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(total));
+        assertThat(fixture.count("SELECT count(*) FROM read_model.applied_event")).isEqualTo(total);
+        assertThat(fixture.count("SELECT orders_placed FROM read_model.customer_summary WHERE customer_id = ?", HeldRow.CUSTOMER))
+                .isEqualTo(heldOrders.size());
+        assertThat(count(first, "consumer.events.applied")).as("the held batch, then its own share of the later events")
+                .isGreaterThanOrEqualTo(heldOrders.size()).isLessThan(total);
+        assertThat(count(second, "consumer.events.applied")).as("the later events of the partitions it took over").isPositive();
+        for (MeterRegistry consumer : List.of(first, second)) {
+            assertThat(count(consumer, "consumer.events.duplicates")).as("no event read again by the new owner").isZero();
+            assertThat(count(consumer, "consumer.batch.retries")).isZero();
+        }
+    }
+
+    /**
+     * Order ids from {@code prefix}, one per partition, as the default partitioner places their keys
+     * (as the relay's producer does).
+     */
+    private static List<String> ordersOnEveryPartition(String prefix) {
+        String[] byPartition = new String[ConsumerFixture.PARTITIONS];
+        for (int n = 1; Arrays.asList(byPartition).contains(null); n++) {
+            String order = prefix + n;
+            int partition = Utils.toPositive(Utils.murmur2(order.getBytes(StandardCharsets.UTF_8))) % byPartition.length;
+            if (byPartition[partition] == null) {
+                byPartition[partition] = order;
+            }
+        }
+        return List.of(byPartition);
+    }
+
+    /** Whether a consumer's delivery loop is inside its revocation callback, waiting for the batch it is writing. */
+    private static boolean aRevocationWaits() {
+        return Thread.getAllStackTraces().values().stream().anyMatch(stack -> {
+            List<String> frames = Arrays.stream(stack).map(f -> f.getClassName() + "." + f.getMethodName()).toList();
+            return frames.stream().anyMatch(f -> f.endsWith("Rebalance.onPartitionsRevoked"))
+                    && frames.stream().anyMatch(f -> f.endsWith("ConsumerLoop.settle"));
+        });
+    }
+
+    /** How many partitions each member of the group holds, as the group coordinator sees it. */
+    private List<Integer> assignments() {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", fixture.kafka.bootstrapServers()))) {
+            List<Integer> sizes = new ArrayList<>();
+            for (MemberDescription member : admin.describeConsumerGroups(List.of(fixture.group)).all().get()
+                    .get(fixture.group).members()) {
+                sizes.add(member.assignment().topicPartitions().size());
+            }
+            return sizes;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double count(MeterRegistry registry, String name) {
+        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /**
