@@ -77,14 +77,14 @@ class MigrationSetsIT {
         MigrateResult result = OUTBOX.migrate(database);
 
         assertThat(result.success).isTrue();
-        assertThat(result.migrations).extracting(migration -> migration.version).containsExactly("1", "2", "3", "4");
+        assertThat(result.migrations).extracting(migration -> migration.version).containsExactly("1", "2", "3", "4", "5");
         try (Connection connection = database.getConnection()) {
             assertThat(queryStrings(connection, TABLES_OF_THE_DEFAULT_SCHEMA))
                     .as("no read-model history")
                     .containsExactly("flyway_schema_history", "outbox", "outbox_relay_instance", "outbox_relay_lease");
             assertThat(queryStrings(connection, SIDE_SCHEMAS)).as("no read_model or catalog schema").isEmpty();
             assertThat(queryLong(connection, "SELECT count(*) FROM outbox_relay_lease")).isEqualTo(256);
-            assertThat(appliedVersions(connection, OUTBOX)).containsExactly("1", "2", "3", "4");
+            assertThat(appliedVersions(connection, OUTBOX)).containsExactly("1", "2", "3", "4", "5");
         }
     }
 
@@ -101,7 +101,7 @@ class MigrationSetsIT {
         assertThat(first.migrate(database).migrationsExecuted).isZero();
         assertThat(second.migrate(database).migrationsExecuted).isZero();
         try (Connection connection = database.getConnection()) {
-            assertThat(appliedVersions(connection, OUTBOX)).containsExactly("1", "2", "3", "4");
+            assertThat(appliedVersions(connection, OUTBOX)).containsExactly("1", "2", "3", "4", "5");
             assertThat(appliedVersions(connection, READ_MODEL)).containsExactly("1", "2");
             // The second set found the schema in use, so its history starts with a baseline marker.
             assertThat(baselines(connection, first)).isEmpty();

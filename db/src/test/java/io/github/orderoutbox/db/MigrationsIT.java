@@ -53,7 +53,7 @@ class MigrationsIT {
 
         assertThat(firstOutbox.success).isTrue();
         assertThat(firstOutbox.migrations).extracting(migration -> migration.version)
-                .containsExactly("1", "2", "3", "4");
+                .containsExactly("1", "2", "3", "4", "5");
         assertThat(firstReadModel.success).isTrue();
         assertThat(firstReadModel.migrations).extracting(migration -> migration.version)
                 .containsExactly("1", "2");

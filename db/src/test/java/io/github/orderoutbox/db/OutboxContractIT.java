@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -194,6 +195,28 @@ class OutboxContractIT {
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("outbox_event_id_unpublished")
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(UNIQUE_VIOLATION);
+    }
+
+    /**
+     * The BRIN index of created_at asks for no summarization per block range (V5): under a burst of
+     * inserts those requests filled autovacuum's queue and each refusal was logged. A vacuum, which
+     * the outbox's settings call for every 10,000 inserted rows, summarizes the ranges instead.
+     */
+    @Test
+    void vacuumNotEachInsertSummarizesTheCreatedAtIndex() throws SQLException {
+        DataSource fresh = TestServers.postgres().dataSource(Migrations.freshMigratedDatabase("brin", OUTBOX));
+        try (Connection own = fresh.getConnection(); Statement statement = own.createStatement()) {
+            assertThat(queryString(own, "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'outbox_created_at_brin'"))
+                    .isEqualTo("autosummarize=off");
+            statement.execute("INSERT INTO outbox (event_id, aggregate_id, event_type, event_version, payload)"
+                    + " SELECT gen_random_uuid(), 'o-' || g, 'OrderPlaced', 1, jsonb_build_object('note', repeat('x', 400))"
+                    + " FROM generate_series(1, 20000) AS g");
+            statement.execute("VACUUM outbox");
+            assertThat(queryLong(own, "SELECT relpages FROM pg_class WHERE relname = 'outbox'"))
+                    .as("several ranges of 128 pages").isGreaterThan(4 * 128);
+            assertThat(queryLong(own, "SELECT brin_summarize_new_values('outbox_created_at_brin')"))
+                    .as("ranges the vacuum left to summarize: at most the last, still filling").isLessThanOrEqualTo(1);
+        }
     }
 
     @Test
