@@ -100,6 +100,16 @@ final class Kafka {
         }
     }
 
+    /** How many partitions each member of the group holds, as its coordinator sees it; empty when it has no members. */
+    static List<Integer> partitionsPerMember(String bootstrapServers, String group) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .map(member -> member.assignment().topicPartitions().size()).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The group's committed offsets, summed over partitions. */
     static long committedTotal(String bootstrapServers, String group) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {

@@ -8,7 +8,6 @@ import io.github.orderoutbox.testsupport.TestServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,10 +43,8 @@ class ShutdownAndConfigurationIT {
         assertThat(applied).isLessThan(records.size());
         // Every applied record's offset is committed, and nothing beyond: the next consumer starts exactly there.
         assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(applied);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.kafka.bootstrapServers()))) {
-            var group = admin.describeConsumerGroups(List.of(fixture.group)).all().get().get(fixture.group);
-            assertThat(group.members()).as("members after a graceful stop").isEmpty();
-        }
+        assertThat(Kafka.partitionsPerMember(fixture.kafka.bootstrapServers(), fixture.group))
+                .as("members after a graceful stop").isEmpty();
     }
 
     @ParameterizedTest

@@ -11,12 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
@@ -101,10 +97,11 @@ class WriteBehindIT {
      */
     @Test
     void partitionsMoveOnlyOnceTheBatchBeingWrittenHasCommitted() throws SQLException {
+        String bootstrap = fixture.kafka.bootstrapServers();
         // One order on each partition, on the topic before the first consumer starts: its first
         // batch holds all of them, so whichever partitions move, one of their events is in flight.
         List<String> heldOrders = ordersOnEveryPartition("o-");
-        Kafka.send(fixture.kafka.bootstrapServers(), heldOrders.stream()
+        Kafka.send(bootstrap, heldOrders.stream()
                 .map(order -> events.record(OrderEvents.placed(order, HeldRow.CUSTOMER))).toList());
         MeterRegistry first = fixture.startConsumer().getBean(MeterRegistry.class);
         held.awaitAWriteWaiting();
@@ -112,23 +109,24 @@ class WriteBehindIT {
         MeterRegistry second = fixture.startConsumer().getBean(MeterRegistry.class);
         await("the first consumer, asked to give partitions up, waits for the batch it writes").atMost(Duration.ofSeconds(30))
                 .until(WriteBehindIT::aRevocationWaits);
-        assertThat(assignments()).as("the second consumer holds nothing while the batch is written").hasSize(2).contains(0);
-        assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isZero();
+        assertThat(Kafka.partitionsPerMember(bootstrap, fixture.group))
+                .as("the second consumer holds nothing while the batch is written").hasSize(2).contains(0);
+        assertThat(Kafka.committedTotal(bootstrap, fixture.group)).isZero();
 
         held.release();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(assignments()).as("the second consumer owns partitions once the batch committed")
-                        .hasSize(2).doesNotContain(0));
+                assertThat(Kafka.partitionsPerMember(bootstrap, fixture.group))
+                        .as("the second consumer owns partitions once the batch committed").hasSize(2).doesNotContain(0));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(heldOrders.size()));
+                assertThat(Kafka.committedTotal(bootstrap, fixture.group)).isEqualTo(heldOrders.size()));
 
         // Each consumer now applies the events of its own partitions.
         List<String> later = ordersOnEveryPartition("p-");
-        Kafka.send(fixture.kafka.bootstrapServers(), later.stream()
+        Kafka.send(bootstrap, later.stream()
                 .map(order -> events.record(OrderEvents.placed(order, "c-other"))).toList());
         int total = heldOrders.size() + later.size();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(total));
+                assertThat(Kafka.committedTotal(bootstrap, fixture.group)).isEqualTo(total));
         assertThat(fixture.count("SELECT count(*) FROM read_model.applied_event")).isEqualTo(total);
         assertThat(fixture.count("SELECT orders_placed FROM read_model.customer_summary WHERE customer_id = ?", HeldRow.CUSTOMER))
                 .isEqualTo(heldOrders.size());
@@ -164,20 +162,6 @@ class WriteBehindIT {
             return frames.stream().anyMatch(f -> f.endsWith("Rebalance.onPartitionsRevoked"))
                     && frames.stream().anyMatch(f -> f.endsWith("ConsumerLoop.settle"));
         });
-    }
-
-    /** How many partitions each member of the group holds, as the group coordinator sees it. */
-    private List<Integer> assignments() {
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", fixture.kafka.bootstrapServers()))) {
-            List<Integer> sizes = new ArrayList<>();
-            for (MemberDescription member : admin.describeConsumerGroups(List.of(fixture.group)).all().get()
-                    .get(fixture.group).members()) {
-                sizes.add(member.assignment().topicPartitions().size());
-            }
-            return sizes;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static double count(MeterRegistry registry, String name) {
