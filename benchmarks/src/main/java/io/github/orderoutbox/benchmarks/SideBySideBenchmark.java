@@ -56,6 +56,9 @@ public final class SideBySideBenchmark {
     private final Map<String, String> options;
     private final int events;
     private final int orders;
+    /** Unmeasured drains before the measured ones, and measured drains, per peer ({@code drain-warmups}, {@code drain-repeats}). */
+    private final int drainWarmUps;
+    private final int drainRepeats;
     private final Path relayJar;
     private final PostgresServer postgres;
     private final KafkaServer kafka;
@@ -66,6 +69,8 @@ public final class SideBySideBenchmark {
         this.options = options;
         this.events = Integer.parseInt(options.get("events"));
         this.orders = Integer.parseInt(options.get("orders"));
+        this.drainWarmUps = Integer.parseInt(options.get("drain-warmups"));
+        this.drainRepeats = Integer.parseInt(options.get("drain-repeats"));
         this.relayJar = relayJar;
         this.postgres = postgres;
         this.kafka = kafka;
@@ -338,12 +343,12 @@ public final class SideBySideBenchmark {
                         databases.get(i), Map.of(relays.get(i).pid(), "relay"), "relay", db -> db.insertBacklog(events, orders),
                         () -> { }));
             }
-            for (int warmUp = 0; warmUp < Integer.parseInt(options.get("drain-warmups")); warmUp++) {
+            for (int warmUp = 0; warmUp < drainWarmUps; warmUp++) {
                 for (DrainSeries drains : series) {
                     drains.warmUp();
                 }
             }
-            for (int drained = 0; drained < Integer.parseInt(options.get("drain-repeats")); drained++) {
+            for (int drained = 0; drained < drainRepeats; drained++) {
                 for (DrainSeries drains : series) {
                     drains.measure();
                 }
@@ -388,10 +393,10 @@ public final class SideBySideBenchmark {
     private SideBySideRow drain(String scenario, String label, BenchmarkDatabase db, Map<Long, String> pids, String peerGroup,
                                 Consumer<BenchmarkDatabase> backlog, Runnable alive) throws Exception {
         try (DrainSeries series = new DrainSeries(scenario, label, db, pids, peerGroup, backlog, alive)) {
-            for (int warmUp = 0; warmUp < Integer.parseInt(options.get("drain-warmups")); warmUp++) {
+            for (int warmUp = 0; warmUp < drainWarmUps; warmUp++) {
                 series.warmUp();
             }
-            for (int drained = 0; drained < Integer.parseInt(options.get("drain-repeats")); drained++) {
+            for (int drained = 0; drained < drainRepeats; drained++) {
                 series.measure();
             }
             return series.row();
