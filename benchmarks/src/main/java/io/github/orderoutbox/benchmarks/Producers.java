@@ -21,7 +21,7 @@ final class Producers {
                 "bootstrap.servers", bootstrapServers,
                 "enable.idempotence", true,
                 "acks", "all",
-                "linger.ms", 1,
+                "linger.ms", 0,
                 "batch.size", 256 * 1024,
                 "buffer.memory", 128L * 1024 * 1024,
                 "compression.type", "none",

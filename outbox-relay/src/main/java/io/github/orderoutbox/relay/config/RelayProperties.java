@@ -53,7 +53,7 @@ public record RelayProperties(
         @DefaultValue("true") boolean createTopics,
         @DefaultValue("5000") @Min(1) @Max(50_000) int batchSize,
         @DefaultValue("2") @Min(1) @Max(64) int workers,
-        @DefaultValue("7ms") @NotNull Duration pollIntervalMin,
+        @DefaultValue("9ms") @NotNull Duration pollIntervalMin,
         @DefaultValue("250ms") @NotNull Duration pollIntervalMax,
         @DefaultValue("10s") @NotNull Duration leaseTtl,
         @DefaultValue("2s") @NotNull Duration heartbeatInterval,
