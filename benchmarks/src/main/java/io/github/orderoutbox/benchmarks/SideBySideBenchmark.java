@@ -343,16 +343,7 @@ public final class SideBySideBenchmark {
                         databases.get(i), Map.of(relays.get(i).pid(), "relay"), "relay", db -> db.insertBacklog(events, orders),
                         () -> { }));
             }
-            for (int warmUp = 0; warmUp < drainWarmUps; warmUp++) {
-                for (DrainSeries drains : series) {
-                    drains.warmUp();
-                }
-            }
-            for (int drained = 0; drained < drainRepeats; drained++) {
-                for (DrainSeries drains : series) {
-                    drains.measure();
-                }
-            }
+            takeTurns(series);
             for (DrainSeries drains : series) {
                 add(drains.row());
             }
@@ -393,13 +384,22 @@ public final class SideBySideBenchmark {
     private SideBySideRow drain(String scenario, String label, BenchmarkDatabase db, Map<Long, String> pids, String peerGroup,
                                 Consumer<BenchmarkDatabase> backlog, Runnable alive) throws Exception {
         try (DrainSeries series = new DrainSeries(scenario, label, db, pids, peerGroup, backlog, alive)) {
-            for (int warmUp = 0; warmUp < drainWarmUps; warmUp++) {
-                series.warmUp();
-            }
-            for (int drained = 0; drained < drainRepeats; drained++) {
-                series.measure();
-            }
+            takeTurns(List.of(series));
             return series.row();
+        }
+    }
+
+    /** The warm-ups, then the measured drains, of every series, one drain of each in turn. */
+    private void takeTurns(List<DrainSeries> series) throws Exception {
+        for (int warmUp = 0; warmUp < drainWarmUps; warmUp++) {
+            for (DrainSeries drains : series) {
+                drains.warmUp();
+            }
+        }
+        for (int drained = 0; drained < drainRepeats; drained++) {
+            for (DrainSeries drains : series) {
+                drains.measure();
+            }
         }
     }
 
