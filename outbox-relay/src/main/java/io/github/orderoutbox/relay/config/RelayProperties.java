@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * with the name of the property. Connections use Spring Boot's standard names instead:
  * {@code spring.datasource.*}, {@code spring.flyway.*} and {@code spring.kafka.*}.
  *
- * @param topics            aggregate type to Kafka topic; rows of an unmapped type fail and are parked
+ * @param topics            aggregate type to Kafka topic; rows of an unmapped type fail and are parked.
+ *                          Unset, {@code order} goes to {@code orders.events}; setting any entry replaces
+ *                          that default, as Spring Boot replaces a map
  * @param source            CloudEvents {@code ce_source} of every published event
  * @param topicPartitions   partitions of a topic the relay creates because it is missing
  * @param topicReplication  replication factor of a topic the relay creates; -1 takes the broker default
@@ -46,7 +48,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("relay")
 public record RelayProperties(
-        @DefaultValue("order=orders.events") @NotEmpty Map<String, String> topics,
+        @DefaultValue @NotEmpty Map<String, String> topics,
         @DefaultValue("/orders-service") @NotBlank String source,
         @DefaultValue("12") @Min(1) int topicPartitions,
         @DefaultValue("-1") @Min(-1) short topicReplication,
@@ -69,6 +71,16 @@ public record RelayProperties(
         @DefaultValue("30s") @NotNull Duration shutdownTimeout,
         @DefaultValue("false") boolean migrateOnly,
         @DefaultValue Map<String, String> producer) {
+
+    /** Where rows of aggregate type {@code order} go unless {@code relay.topics} says otherwise. */
+    public static final Map<String, String> DEFAULT_TOPICS = Map.of("order", "orders.events");
+
+    public RelayProperties {
+        // A map default cannot be written in @DefaultValue (Boot has no String-to-Map conversion:
+        // "order=orders.events" there failed every start that did not set relay.topics itself).
+        topics = topics.isEmpty() ? DEFAULT_TOPICS : Map.copyOf(topics);
+        producer = Map.copyOf(producer);
+    }
 
     @AssertTrue(message = "relay.poll-interval-min must be positive and not above relay.poll-interval-max")
     boolean isPollIntervalOrdered() {
