@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker-compose.yml agrees with the services it runs: ports, health checks, start order, users and
  * passwords, and the monitoring profile's files. No Docker engine runs here, so the file is read.
- * Environment variables are checked against the packaged jars in {@link ComposeEnvironmentIT}.
+ * Environment variables are checked against the packaged jars in {@link ComposeVariablesBindIT}.
  */
 class ComposeFileTest {
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * a word, and the service runs on a default nobody chose. Read from the packaged jars, so it runs after
  * {@code package}. A service whose module is not part of the build yet is left out.
  */
-class ComposeEnvironmentIT {
+class ComposeVariablesBindIT {
 
     private static final Map<Path, PackagedProperties> BY_MODULE = new HashMap<>();
 
