@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,10 @@ abstract class UserPathSuite {
 
     abstract KafkaServer kafka();
 
+    /** Closes what {@link #prepareDatabase()} started, once the services have stopped. */
+    void release() {
+    }
+
     @BeforeAll
     void startTheServicesAsTheUserDoes() throws Exception {
         prepareDatabase();
@@ -94,6 +100,7 @@ abstract class UserPathSuite {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
+        release();
     }
 
     @Test
@@ -123,10 +130,10 @@ abstract class UserPathSuite {
     void appliesTheEventToTheReadModel() throws Exception {
         ContractOrder order = appendValidOrder();
 
-        Map<String, Object> summary = await("order " + order.orderId() + " in read_model.order_summary")
+        Map<String, Object> summary = withLogs(() -> await("order " + order.orderId() + " in read_model.order_summary")
                 .atMost(DELIVERY).pollInterval(Duration.ofMillis(250))
                 .failFast("a service exited", () -> services.forEach(UserPathSuite::requireRunning))
-                .until(() -> orderSummary(order.orderId()), Optional::isPresent)
+                .until(() -> orderSummary(order.orderId()), Optional::isPresent))
                 .orElseThrow();
 
         assertThat(summary)
@@ -154,6 +161,16 @@ abstract class UserPathSuite {
         return order;
     }
 
+    /** A wait that timed out says what the services logged: a timeout alone tells nothing. */
+    private <T> T withLogs(Supplier<T> wait) {
+        try {
+            return wait.get();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + String.join("\n",
+                    services.stream().map(PackagedService::describe).toList()), e);
+        }
+    }
+
     private static void requireRunning(PackagedService service) {
         assertThat(service.isAlive()).as(service::describe).isTrue();
     }
@@ -175,7 +192,7 @@ abstract class UserPathSuite {
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
             List<ConsumerRecord<String, String>> found = new ArrayList<>();
-            await("order " + order.orderId() + " on " + TOPIC).atMost(DELIVERY)
+            withLogs(() -> await("order " + order.orderId() + " on " + TOPIC).atMost(DELIVERY)
                     .failFast("the relay exited", () -> requireRunning(relay))
                     .until(() -> {
                         reader.poll(Duration.ofMillis(200)).forEach(record -> {
@@ -184,7 +201,7 @@ abstract class UserPathSuite {
                             }
                         });
                         return !found.isEmpty();
-                    });
+                    }, Boolean::booleanValue));
             return found.get(0);
         }
     }
