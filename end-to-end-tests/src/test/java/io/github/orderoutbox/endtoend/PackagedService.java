@@ -2,12 +2,20 @@ package io.github.orderoutbox.endtoend;
 
 import io.github.orderoutbox.testsupport.ServiceJar;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A service's packaged jar running as its own process, configured by environment variables alone,
@@ -16,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 final class PackagedService implements AutoCloseable {
 
     private static final int LOG_LINES_SHOWN = 40;
+    /** Spring Boot's line once the web server listens; the tests start the services on port 0. */
+    private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
@@ -41,6 +52,25 @@ final class PackagedService implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Whether the service's readiness probe ({@code /actuator/health/readiness}, the one a
+     * deployment waits for) answers 200: started, migrated, its topics made.
+     */
+    boolean isReady() throws IOException, InterruptedException {
+        OptionalInt port = port();
+        if (port.isEmpty()) {
+            return false;
+        }
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt()
+                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build();
+        return HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    private OptionalInt port() throws IOException {
+        Matcher matcher = PORT.matcher(Files.readString(log, StandardCharsets.UTF_8));
+        return matcher.find() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
+    }
+
     /** What a failure message shows: whether the process still runs, and the end of its log. */
     String describe() {
         String state = process.isAlive() ? "running" : "exited with " + process.exitValue();
@@ -54,6 +84,11 @@ final class PackagedService implements AutoCloseable {
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 
     /**

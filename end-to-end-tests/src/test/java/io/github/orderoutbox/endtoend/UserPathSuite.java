@@ -19,11 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,12 +84,11 @@ abstract class UserPathSuite {
         prepareDatabase();
         String name = getClass().getSimpleName();
         relay = start("relay.jar", relayEnvironment(), name + "-relay.log");
-        // The consumer refuses to start without its topic, which the relay creates at start-up:
-        // started in this order, as the README lists them.
-        await("relay creates " + TOPIC).atMost(START_UP).pollInterval(Duration.ofMillis(500))
-                .failFast("the relay exited", () -> requireRunning(relay))
-                .until(this::topicExists);
+        // The consumer refuses to start without its topic, which the relay creates before it is
+        // ready: started in this order, as the README lists them.
+        awaitReady(relay);
         consumer = start("consumer.jar", consumerEnvironment(), name + "-consumer.log");
+        awaitReady(consumer);
     }
 
     @AfterAll
@@ -175,10 +171,11 @@ abstract class UserPathSuite {
         assertThat(service.isAlive()).as(service::describe).isTrue();
     }
 
-    private boolean topicExists() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers()))) {
-            return admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(TOPIC);
-        }
+    private void awaitReady(PackagedService service) {
+        withLogs(() -> await(service + " ready").atMost(START_UP).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(java.io.IOException.class)
+                .failFast("a service exited", () -> requireRunning(service))
+                .until(service::isReady, Boolean::booleanValue));
     }
 
     /** Reads the whole topic from its start until the order's record turns up. */
