@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.orderoutbox.model.EventHeaders;
 import io.github.orderoutbox.model.schema.EventSchemas;
 import io.github.orderoutbox.testsupport.KafkaServer;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -173,7 +174,7 @@ abstract class UserPathSuite {
 
     private void awaitReady(PackagedService service) {
         withLogs(() -> await(service + " ready").atMost(START_UP).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptionsInstanceOf(java.io.IOException.class)
+                .ignoreExceptionsInstanceOf(IOException.class)
                 .failFast("a service exited", () -> requireRunning(service))
                 .until(service::isReady, Boolean::booleanValue));
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -150,7 +151,7 @@ public final class SettingsTable {
     /** The defaults of a row, one per name: each the code in its part, or the part's text without code. */
     private static List<String> values(String cell, int names) {
         if (cell.isBlank()) {
-            return new ArrayList<>(java.util.Collections.nCopies(names, ""));
+            return new ArrayList<>(Collections.nCopies(names, ""));
         }
         List<String> values = new ArrayList<>();
         for (String part : cell.split("\\s+/\\s+")) {
