@@ -173,15 +173,16 @@ public final class OrderTraffic implements SmartLifecycle {
     private void runStep(PlannedOrder plan, int index, int failures) {
         Step step = plan.steps().get(index);
         String orderId = plan.orderId();
+        UUID eventId;
         try {
-            switch (step) {
+            eventId = switch (step) {
                 case PAY -> orders.pay(orderId, paymentId());
                 case PAY_IN_WRONG_CURRENCY -> orders.payInWrongCurrency(orderId, paymentId());
                 case SHIP -> orders.ship(orderId, carrier(), trackingNumber());
                 case DELIVER -> orders.deliver(orderId);
                 case CANCEL_BY_CUSTOMER -> orders.cancel(orderId, "customer request");
                 case CANCEL_OUT_OF_STOCK -> orders.cancel(orderId, "out of stock");
-            }
+            };
         } catch (RuntimeException e) {
             log.warn("demo.order.step_failed order_id={} step={} attempt={} retry_in={} error=\"{}\"", orderId, step,
                     failures + 1, backoff(failures + 1), e.getMessage());
@@ -190,7 +191,7 @@ public final class OrderTraffic implements SmartLifecycle {
         }
         progress.eventWritten(step == Step.PAY_IN_WRONG_CURRENCY);
         if (step == Step.PAY_IN_WRONG_CURRENCY) {
-            log.info("demo.poison.written order_id={}", orderId);
+            log.info("demo.poison.written order_id={} event_id={}", orderId, eventId);
         }
         scheduleStep(plan, index + 1, 0);
     }
