@@ -30,7 +30,7 @@ public final class DemoDatabase {
 
     final PostgresServer postgres;
     final String name;
-    final DataSource admin;
+    public final DataSource admin;
     public final JdbcTemplate adminJdbc;
 
     private DemoDatabase(PostgresServer postgres, String name) {
