@@ -42,6 +42,6 @@ public class DemoConfiguration {
 
     @Bean
     OrderTraffic orderTraffic(Orders orders, DemoProgress progress, DemoProperties properties) {
-        return new OrderTraffic(orders, new OrderMix(Clock.systemUTC()), progress, properties);
+        return new OrderTraffic(orders, new OrderMix(Clock.systemUTC()), progress, properties.traffic());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.orderoutbox.demo.config;
 
+import io.github.orderoutbox.demo.traffic.TrafficSettings;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.Max;
@@ -41,8 +42,8 @@ public record DemoProperties(
         return stepDelay != null && !stepDelay.isNegative() && !stepDelay.isZero();
     }
 
-    /** The time between two placed orders. */
-    public Duration placementInterval() {
-        return Duration.ofNanos(Math.max(1, Math.round(1_000_000_000d / rate)));
+    /** The settings of the traffic. */
+    public TrafficSettings traffic() {
+        return new TrafficSettings(rate, orders, poisonEvery, stepDelay, threads);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.orderoutbox.demo.traffic;
 
-import io.github.orderoutbox.demo.config.DemoProperties;
 import io.github.orderoutbox.demo.order.Orders;
 import io.github.orderoutbox.demo.progress.DemoProgress;
 import java.time.Duration;
@@ -38,7 +37,7 @@ public final class OrderTraffic implements SmartLifecycle {
     private final Orders orders;
     private final OrderMix mix;
     private final DemoProgress progress;
-    private final DemoProperties properties;
+    private final TrafficSettings settings;
     private final String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
     private final AtomicLong placed = new AtomicLong();
     private final AtomicLong poisonOnDemand = new AtomicLong();
@@ -50,28 +49,28 @@ public final class OrderTraffic implements SmartLifecycle {
     private volatile ScheduledExecutorService executor;
     private volatile ScheduledFuture<?> placing;
 
-    public OrderTraffic(Orders orders, OrderMix mix, DemoProgress progress, DemoProperties properties) {
+    public OrderTraffic(Orders orders, OrderMix mix, DemoProgress progress, TrafficSettings settings) {
         this.orders = Objects.requireNonNull(orders, "orders");
         this.mix = Objects.requireNonNull(mix, "mix");
         this.progress = Objects.requireNonNull(progress, "progress");
-        this.properties = Objects.requireNonNull(properties, "properties");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     @Override
     public synchronized void start() {
         AtomicInteger threadNumber = new AtomicInteger();
-        executor = Executors.newScheduledThreadPool(properties.threads(), task -> {
+        executor = Executors.newScheduledThreadPool(settings.threads(), task -> {
             Thread thread = new Thread(task, "demo-orders-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         log.info("demo.traffic.started run={} rate={} orders={} poison_every={} step_delay={}", run,
-                properties.rate(), properties.orders(), properties.poisonEvery(), properties.stepDelay());
+                settings.rate(), settings.orders(), settings.poisonEvery(), settings.stepDelay());
         if (placingDone()) {
             progress.placingFinished();
             return;
         }
-        long interval = properties.placementInterval().toNanos();
+        long interval = settings.placementInterval().toNanos();
         placing = executor.scheduleAtFixedRate(this::placeNext, 0, interval, TimeUnit.NANOSECONDS);
     }
 
@@ -129,7 +128,7 @@ public final class OrderTraffic implements SmartLifecycle {
                 return;
             }
             long number = placed.get() + 1;
-            boolean poison = properties.poisonEvery() > 0 && number % properties.poisonEvery() == 0;
+            boolean poison = settings.poisonEvery() > 0 && number % settings.poisonEvery() == 0;
             PlannedOrder plan = mix.next("o-" + run + "-" + number, poison, ThreadLocalRandom.current());
             try {
                 orders.place(plan.order());
@@ -154,7 +153,7 @@ public final class OrderTraffic implements SmartLifecycle {
     }
 
     private boolean placingDone() {
-        return properties.orders() > 0 && placed.get() >= properties.orders();
+        return settings.orders() > 0 && placed.get() >= settings.orders();
     }
 
     private void scheduleStep(PlannedOrder plan, int index, int failures) {
@@ -166,7 +165,7 @@ public final class OrderTraffic implements SmartLifecycle {
         if (running == null || running.isShutdown()) {
             return;
         }
-        Duration delay = failures == 0 ? jittered(properties.stepDelay()) : backoff(failures);
+        Duration delay = failures == 0 ? jittered(settings.stepDelay()) : backoff(failures);
         running.schedule(() -> runStep(plan, index, failures), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -202,7 +201,7 @@ public final class OrderTraffic implements SmartLifecycle {
     }
 
     private Duration backoff(int failures) {
-        Duration delay = properties.stepDelay().multipliedBy(1L << Math.min(failures, 16));
+        Duration delay = settings.stepDelay().multipliedBy(1L << Math.min(failures, 16));
         return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
     }
 

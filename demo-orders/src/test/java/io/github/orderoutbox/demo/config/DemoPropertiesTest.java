@@ -26,7 +26,7 @@ class DemoPropertiesTest {
             assertThat(properties.poisonEvery()).isZero();
             assertThat(properties.stepDelay()).isEqualTo(Duration.ofSeconds(2));
             assertThat(properties.threads()).isEqualTo(4);
-            assertThat(properties.placementInterval()).isEqualTo(Duration.ofMillis(20));
+            assertThat(properties.traffic().placementInterval()).isEqualTo(Duration.ofMillis(20));
         });
     }
 
@@ -34,7 +34,7 @@ class DemoPropertiesTest {
     void bindsRelaxedNamesAsTheEnvironmentGivesThem() {
         context.withPropertyValues("demo.rate=0.5", "demo.orders=5000", "demo.poison-every=100").run(started -> {
             DemoProperties properties = started.getBean(DemoProperties.class);
-            assertThat(properties.placementInterval()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(properties.traffic().placementInterval()).isEqualTo(Duration.ofSeconds(2));
             assertThat(properties.orders()).isEqualTo(5000);
             assertThat(properties.poisonEvery()).isEqualTo(100);
         });
