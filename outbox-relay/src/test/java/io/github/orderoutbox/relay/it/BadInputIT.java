@@ -6,16 +6,23 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.orderoutbox.model.EventHeaders;
 import io.github.orderoutbox.testsupport.TestServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,11 +39,13 @@ class BadInputIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static RelayFixture fixture;
+    private static ConfigurableApplicationContext relay;
 
     @BeforeAll
     static void startRelay() {
         fixture = RelayFixture.create(TestServers.postgres(), TestServers.kafka());
-        fixture.startRelay(Map.of(
+        relay = fixture.startRelay(Map.of(
+                "relay.admin.password", "operator-secret",
                 "relay.max-attempts", "2",
                 "relay.retry-backoff-min", "100ms",
                 "relay.retry-backoff-max", "200ms",
@@ -164,6 +173,34 @@ class BadInputIT {
         assertThat(recordsOf(orderId, 1)).extracting(r -> header(r, EventHeaders.POSITION))
                 .containsExactly(Long.toString(first));
         assertThat(recordsOf(neighbour, 2)).hasSize(2);
+    }
+
+    /** What an operator is shown of a parked row is its columns as JSON text: the strings verbatim, nothing rendered. */
+    @Test
+    void listsAParkedRowWithInjectedStringsVerbatimAsJson() throws Exception {
+        String orderId = "<script>alert('o')</script>'; DROP TABLE outbox; --";
+        long bad = insert(orderId, Row.of("InvoiceIssued<b>", 1, "{\"order_id\": \"x\"}").aggregateType("invoice"));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                fixture.count("SELECT count(*) FROM outbox WHERE id = " + bad + " AND parked_at IS NOT NULL") == 1);
+
+        String port = relay.getEnvironment().getProperty("local.server.port");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/outbox"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:operator-secret".getBytes(UTF_8)))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
+        JsonNode listed = null;
+        for (JsonNode row : JSON.readTree(response.body()).get("parked")) {
+            if (row.get("id").asLong() == bad) {
+                listed = row;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("aggregateId").stringValue()).isEqualTo(orderId);
+        assertThat(listed.get("eventType").stringValue()).isEqualTo("InvoiceIssued<b>");
+        assertThat(fixture.count("SELECT count(*) FROM outbox")).isPositive();
     }
 
     private static long insert(String orderId, Row row) {
