@@ -94,6 +94,11 @@ public class ConsumerConfiguration {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(properties.deadLetterTimeout().toMillis(), 30_000));
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // A dead letter is its record plus the dlq_* headers, so it can be larger than the 1 MiB a
+        // producer allows by default even when the topic took the record. The dead-letter topic is
+        // created with room for it (DeadLetterTopic) and the broker enforces that limit; this is
+        // only the client's own check, as large as the default buffer.memory holds.
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 * 1024 * 1024);
         config.putAll(properties.producer());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -54,11 +54,14 @@ public final class ValidateEventSchema implements Pipe<EventContext> {
         // looked at, and ce_subject is compared with the payload's order_id.
         Map<String, String> headers = received.headers();
         Envelope envelope = schemas.requireValidEnvelope(headers::get, payload);
-        if (received.key() != null && !received.key().equals(envelope.subject())) {
+        if (!envelope.subject().equals(received.key())) {
             // The key decides the partition, so an event keyed by another order would be ordered
-            // with that order's events, not its own.
-            throw new InvalidEventException("event " + envelope.id(), List.of(new Violation("key",
-                    "record key '" + received.key() + "' must equal ce_subject '" + envelope.subject() + "'")));
+            // with that order's events, not its own; and one without a key lands in any partition,
+            // where it could be applied before the order's earlier events or after its later ones.
+            String problem = received.key() == null
+                    ? "record key is missing; it must be the order id, ce_subject '" + envelope.subject() + "'"
+                    : "record key '" + received.key() + "' must equal ce_subject '" + envelope.subject() + "'";
+            throw new InvalidEventException("event " + envelope.id(), List.of(new Violation("key", problem)));
         }
         String type = envelope.type();
         schemas.requireValid(type, envelope.version(), payload);

@@ -207,4 +207,16 @@ class ValidateEventSchemaTest {
         assertThat(cause).isInstanceOfSatisfying(InvalidEventException.class, invalid ->
                 assertThat(invalid.violations()).extracting(Violation::field).contains("ce_id"));
     }
+
+    @Test
+    void rejectsARecordWithoutKeyBecauseItHasNoPlaceInItsOrdersPartition() {
+        ReceivedEvent event = new ReceivedEvent("orders.events", 2, 17L, Instant.parse("2026-03-14T09:27:40.200Z"),
+                null, relayHeaders("OrderPaid", 1, "ord-2026-000123"), ORDER_PAID_V1.getBytes(StandardCharsets.UTF_8));
+
+        Throwable cause = rejection(EventContext.firstAttempt(event));
+
+        assertThat(cause).isInstanceOfSatisfying(InvalidEventException.class, invalid ->
+                assertThat(invalid.violations()).extracting(Violation::field).containsExactly("key"));
+        assertThat(cause).hasMessageContaining("record key is missing");
+    }
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.github.orderoutbox.model.EventHeaders;
 import io.github.orderoutbox.relay.outbox.OutboxRow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -64,7 +65,21 @@ public class EventRecordMapper {
             throw new UnpublishableRowException("record of about " + size + " bytes exceeds the " + maxRecordBytes
                     + " bytes topic " + topic + " accepts");
         }
-        return new ProducerRecord<>(topic, null, row.createdAt().toEpochMilli(), key, value, headers);
+        return new ProducerRecord<>(topic, null, recordTimestamp(row.createdAt()), key, value, headers);
+    }
+
+    /**
+     * {@code created_at} as the record's timestamp, unless Kafka would refuse it: a time before 1970
+     * cannot be a record timestamp (the producer throws, and the whole round with it), and a time
+     * ahead of the broker's clock by more than {@code message.timestamp.after.max.ms} (one hour by
+     * default) fails the record and, with it, every record of its partition's batch, other orders'
+     * included. Such a row takes the relay's clock instead; {@code ce_time} keeps {@code created_at}
+     * as written. A record's timestamp is thus never later than its sending.
+     */
+    private static long recordTimestamp(Instant createdAt) {
+        long millis = createdAt.toEpochMilli();
+        long now = System.currentTimeMillis();
+        return millis < 0 || millis > now ? now : millis;
     }
 
     /**

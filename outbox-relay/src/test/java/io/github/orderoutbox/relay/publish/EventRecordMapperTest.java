@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.orderoutbox.relay.outbox.OutboxRow;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -92,5 +93,18 @@ class EventRecordMapperTest {
         assertThatThrownBy(() -> mapper.toRecord(row(null, payload), "orders.events", 4_096))
                 .isInstanceOf(UnpublishableRowException.class)
                 .hasMessageContaining("exceeds the 4096 bytes topic orders.events accepts");
+    }
+
+    @Test
+    void timesARowCreatedBefore1970OrInTheFutureBySendingNotByCreatedAt() throws Exception {
+        for (Instant createdAt : List.of(Instant.parse("1960-01-01T00:00:00Z"), Instant.parse("2126-01-01T00:00:00Z"))) {
+            OutboxRow row = new OutboxRow(42L, EVENT_ID, "order", "order-7", "OrderPaid", 2, "{}", null, createdAt, 17, 0);
+            long before = System.currentTimeMillis();
+
+            ProducerRecord<byte[], byte[]> record = mapper.toRecord(row, "orders.events", 1_000_000);
+
+            assertThat(record.timestamp()).as(createdAt.toString()).isBetween(before, System.currentTimeMillis());
+            assertThat(new String(record.headers().lastHeader("ce_time").value(), UTF_8)).isEqualTo(createdAt.toString());
+        }
     }
 }
