@@ -42,8 +42,9 @@ public class RelayConfiguration {
     /**
      * Producer settings the guarantees rest on: idempotence with {@code acks=all} keeps each
      * partition in send order through retries, and a long delivery timeout lets a broker outage
-     * be ridden out inside the producer rather than failing the batch. Anything here can be
-     * overridden with {@code relay.producer.*}.
+     * be ridden out inside the producer rather than failing the batch. {@code relay.producer.*}
+     * overrides them, except where that would weaken order or durability (refused at start-up,
+     * see {@link ProducerOverrides}).
      */
     static Map<String, Object> producerConfig(KafkaConnectionProperties kafka, RelayProperties relay) {
         Map<String, Object> config = new HashMap<>(kafka.commonClientConfig());
