@@ -15,6 +15,7 @@ import io.github.orderoutbox.relay.publish.TopicRouter;
 import io.github.orderoutbox.relay.publish.UnpublishableRowException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +41,10 @@ import org.springframework.dao.DataAccessException;
  *       failure on its row; nothing after a failure is settled, so the failed row is sent again
  *       before anything later of its order.</li>
  * </ol>
+ *
+ * <p>When Kafka cannot be reached the round stops sending at once (a topic look-up that times out,
+ * a send that fails at once with a retriable error), and the worker backs off (up to
+ * {@code relay.outage-backoff-max}) with its locks released.
  *
  * <p>Under a steady load a cycle keeps its locks through the short waits between rounds (see
  * {@link #mayHoldThrough}) and overlaps each round's last two steps with the wait: the
@@ -244,13 +249,15 @@ public class RelayWorker implements Runnable {
         long claimed = System.nanoTime();
         BatchPublisher.Batch batch = publisher.newBatch(rows.size());
         int[] sendIndex = new int[rows.size()];
+        Arrays.fill(sendIndex, -1); // not sent
         Map<Integer, String> refused = new HashMap<>(); // row position -> why it was not sent
         Set<String> stoppedOrders = new HashSet<>();
         boolean kafkaDown = false;
 
-        for (int i = 0; i < rows.size(); i++) {
+        // The round ends at the first sign of an outage: with thousands of pending orders, a topic
+        // look-up per order (5 s each while Kafka is down) would hold the cycle's locks for hours.
+        for (int i = 0; i < rows.size() && !kafkaDown; i++) {
             OutboxRow row = rows.get(i);
-            sendIndex[i] = -1;
             if (stoppedOrders.contains(row.aggregateId())) {
                 continue;
             }
@@ -265,13 +272,15 @@ public class RelayWorker implements Runnable {
                 sendIndex[i] = batch.send(mapper.toRecord(row, topic, maxBytes));
                 if (batch.failedAlready(sendIndex[i])) {
                     stoppedOrders.add(row.aggregateId());
+                    // Failed at once with a retriable error: e.g. the topic's metadata could not be had
+                    // within max.block.ms (10 s); the next order's send would wait as long.
+                    kafkaDown = batch.failure(sendIndex[i]) instanceof RetriableException;
                 }
             } catch (UnpublishableRowException e) {
                 refused.put(i, e.getMessage());
                 stoppedOrders.add(row.aggregateId());
             } catch (KafkaUnavailableException e) {
-                kafkaDown = true;
-                stoppedOrders.add(row.aggregateId());
+                kafkaDown = true; // this row and the rest of the round are not sent, and keep their attempts
             }
         }
 
