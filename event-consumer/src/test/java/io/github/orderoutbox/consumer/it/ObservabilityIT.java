@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +35,8 @@ class ObservabilityIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static final String PASSWORD = "it-secret";
+
     private static ConsumerFixture fixture;
     private static String baseUrl;
     private static int applied;
@@ -47,7 +51,7 @@ class ObservabilityIT {
         records.add(events.raw("bad-1", "OrderPaid", 1, UUID.randomUUID(), "not json".getBytes(UTF_8))); // a dead letter
         records.add(events.record(OrderEvents.shipped("bad-1")));                                 // parked behind it
         Kafka.send(fixture.kafka.bootstrapServers(), records);
-        var context = fixture.startConsumer();
+        var context = fixture.startConsumer(Map.of("consumer.admin.password", PASSWORD));
         baseUrl = "http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(Kafka.committedTotal(fixture.kafka.bootstrapServers(), fixture.group)).isEqualTo(records.size()));
@@ -59,8 +63,31 @@ class ObservabilityIT {
     }
 
     @Test
-    void healthCoversKafkaPostgresRedisAndTheLoop() throws Exception {
+    void healthShowsAnonymousCallersTheStatusOnly() throws Exception {
         HttpResponse<String> response = get("/actuator/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode health = JSON.readTree(response.body());
+        assertThat(health.get("status").asString()).isEqualTo("UP");
+        assertThat(health.has("components")).as("components in %s", response.body()).isFalse();
+        assertThat(response.body()).doesNotContain("PostgreSQL").doesNotContain("RUNNING");
+    }
+
+    @Test
+    void probesAnswerWithoutAuthenticationAndWithoutDetails() throws Exception {
+        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+            HttpResponse<String> response = get(probe);
+            assertThat(response.statusCode()).as(probe).isEqualTo(200);
+            assertThat(JSON.readTree(response.body()).get("status").asString()).as(probe).isEqualTo("UP");
+            assertThat(JSON.readTree(response.body()).has("components")).as("components in %s: %s", probe, response.body()).isFalse();
+        }
+    }
+
+    @Test
+    void healthShowsTheOperatorKafkaPostgresRedisAndTheLoop() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(UTF_8)))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode components = JSON.readTree(response.body()).get("components");
         for (String component : List.of("kafka", "db", "redis", "consumerLoop")) {

@@ -2,6 +2,7 @@ package io.github.orderoutbox.relay.admin;
 
 import io.github.orderoutbox.relay.lease.LeaseKeeper;
 import io.github.orderoutbox.relay.outbox.OutboxRepository;
+import io.github.orderoutbox.relay.outbox.OrderRelease;
 import io.github.orderoutbox.relay.outbox.OutboxStats;
 import io.github.orderoutbox.relay.outbox.ParkedRow;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@code /actuator/outbox}: GET shows the backlog, the parked rows and this instance's buckets;
  * POST {@code {"orderId": "..."}} releases the parked (and retrying) rows of one order so they are
- * published at once, in order. Exposed only to the admin role (see {@code RelaySecurityConfiguration}).
+ * published at once, in order, and reports what it did. Exposed only to the admin role (see {@code RelaySecurityConfiguration}).
  */
 @Endpoint(id = "outbox")
 public class OutboxEndpoint {
@@ -44,10 +45,16 @@ public class OutboxEndpoint {
                 "bucketsHeld", leases.heldCount());
     }
 
+    /**
+     * Releases the whole order, a park committing meanwhile included, and says what it did: the rows
+     * released, the order's unpublished rows now waiting to be published, and those still parked (none).
+     */
     @WriteOperation
     public Map<String, Object> retry(String orderId) {
-        int released = outbox.unparkOrder(orderId);
-        log.info("outbox.order.released order_id={} rows={}", orderId, released);
-        return Map.of("orderId", orderId, "rowsReleased", released);
+        OrderRelease release = outbox.releaseOrder(orderId);
+        log.info("outbox.order.released order_id={} rows={} pending={} outcome={}", orderId, release.rowsReleased(),
+                release.rowsPending(), release.outcome());
+        return Map.of("orderId", orderId, "outcome", release.outcome(), "rowsReleased", release.rowsReleased(),
+                "rowsPending", release.rowsPending(), "rowsParked", release.rowsParked());
     }
 }

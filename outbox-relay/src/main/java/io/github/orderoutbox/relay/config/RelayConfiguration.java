@@ -5,11 +5,15 @@ import io.github.orderoutbox.relay.lease.LeaseKeeper;
 import io.github.orderoutbox.relay.lease.LeaseRepository;
 import io.github.orderoutbox.relay.observability.KafkaHealthIndicator;
 import io.github.orderoutbox.relay.observability.OutboxStatsRefresher;
+import io.github.orderoutbox.relay.observability.PublishingHealthIndicator;
+import io.github.orderoutbox.relay.observability.PublishingOutages;
 import io.github.orderoutbox.relay.observability.RelayMetrics;
 import io.github.orderoutbox.relay.outbox.OutboxRepository;
 import io.github.orderoutbox.relay.publish.BatchPublisher;
 import io.github.orderoutbox.relay.publish.EventRecordMapper;
 import io.github.orderoutbox.relay.publish.KafkaTopics;
+import io.github.orderoutbox.relay.publish.ProducerFactory;
+import io.github.orderoutbox.relay.publish.RelayProducer;
 import io.github.orderoutbox.relay.publish.TopicRouter;
 import io.github.orderoutbox.relay.relay.BucketGroups;
 import io.github.orderoutbox.relay.relay.RelayLifecycle;
@@ -25,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -42,8 +45,9 @@ public class RelayConfiguration {
     /**
      * Producer settings the guarantees rest on: idempotence with {@code acks=all} keeps each
      * partition in send order through retries, and a long delivery timeout lets a broker outage
-     * be ridden out inside the producer rather than failing the batch. Anything here can be
-     * overridden with {@code relay.producer.*}.
+     * be ridden out inside the producer rather than failing the batch. {@code relay.producer.*}
+     * overrides them, except where that would weaken order or durability (refused at start-up,
+     * see {@link ProducerOverrides}).
      */
     static Map<String, Object> producerConfig(KafkaConnectionProperties kafka, RelayProperties relay) {
         Map<String, Object> config = new HashMap<>(kafka.commonClientConfig());
@@ -72,20 +76,24 @@ public class RelayConfiguration {
         return config;
     }
 
-    @Bean(destroyMethod = "")
-    Producer<byte[], byte[]> relayProducer(KafkaConnectionProperties kafka, RelayProperties relay) {
-        return new KafkaProducer<>(producerConfig(kafka, relay)); // closed by RelayLifecycle after the last batch
+    @Bean
+    ProducerFactory relayProducerFactory(KafkaConnectionProperties kafka, RelayProperties relay) {
+        Map<String, Object> config = producerConfig(kafka, relay);
+        return () -> new KafkaProducer<>(config);
     }
 
     /**
-     * The producer's own meters, {@code kafka_producer_*}: request latency, record errors and
-     * retries, buffer exhaustion, records per request, I/O wake-ups. Read at each scrape.
+     * The producer, replaced when it is left in a fatal state, with its own meters,
+     * {@code kafka_producer_*}: request latency, record errors and retries, buffer exhaustion,
+     * records per request, I/O wake-ups. Read at each scrape; bound again to each new producer.
      */
-    @Bean(destroyMethod = "close")
-    KafkaClientMetrics relayProducerMetrics(Producer<byte[], byte[]> relayProducer, MeterRegistry registry) {
-        KafkaClientMetrics metrics = new KafkaClientMetrics(relayProducer);
-        metrics.bindTo(registry);
-        return metrics;
+    @Bean(destroyMethod = "")
+    RelayProducer relayProducer(ProducerFactory factory, MeterRegistry registry) {
+        return new RelayProducer(factory, producer -> { // closed by RelayLifecycle after the last batch
+            KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+            metrics.bindTo(registry);
+            return metrics;
+        });
     }
 
     @Bean(destroyMethod = "close")
@@ -128,15 +136,26 @@ public class RelayConfiguration {
 
     @Bean
     RelayLifecycle relayLifecycle(RelayProperties relay, LeaseKeeper leases, KafkaTopics topics, TopicRouter router,
-                                  OutboxRepository outbox, Producer<byte[], byte[]> producer, RelayMetrics metrics) {
+                                  OutboxRepository outbox, RelayProducer producer, RelayMetrics metrics,
+                                  PublishingOutages outages) {
         EventRecordMapper mapper = new EventRecordMapper(relay.source());
         BatchPublisher publisher = new BatchPublisher(producer);
         BucketGroups groups = new BucketGroups(relay.workers());
         return new RelayLifecycle(relay, leases, topics, router,
-                index -> new RelayWorker(index, groups, relay, leases, outbox, router, topics, mapper, publisher, metrics),
+                index -> new RelayWorker(index, groups, relay, leases, outbox, router, topics, mapper, publisher, metrics, outages),
                 new OutboxStatsRefresher(outbox, metrics),
                 new RetentionJob(outbox, relay.retention(), relay.retentionBatchSize(), Clock.systemUTC()),
                 producer);
+    }
+
+    @Bean
+    PublishingOutages publishingOutages(MeterRegistry registry) {
+        return new PublishingOutages(registry);
+    }
+
+    @Bean
+    PublishingHealthIndicator publishingHealthIndicator(PublishingOutages outages) {
+        return new PublishingHealthIndicator(outages);
     }
 
     @Bean

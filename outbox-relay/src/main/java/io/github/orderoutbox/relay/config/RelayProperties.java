@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -43,7 +45,8 @@ import org.springframework.validation.annotation.Validated;
  * @param statsInterval     how often backlog, age and parked gauges are refreshed
  * @param shutdownTimeout   how long shutdown waits for the batch in flight
  * @param migrateOnly       apply the migrations, then exit (for a separate migration step)
- * @param producer          extra Kafka producer properties, overriding the relay's defaults
+ * @param producer          extra Kafka producer properties, overriding the relay's defaults; an override that
+ *                          would weaken per-partition order or durability is refused ({@link ProducerOverrides})
  */
 @Validated
 @ConfigurationProperties("relay")
@@ -70,7 +73,7 @@ public record RelayProperties(
         @DefaultValue("5s") @NotNull Duration statsInterval,
         @DefaultValue("30s") @NotNull Duration shutdownTimeout,
         @DefaultValue("false") boolean migrateOnly,
-        @DefaultValue Map<String, String> producer) {
+        @DefaultValue Map<String, String> producer) implements Validator {
 
     /** Where rows of aggregate type {@code order} go unless {@code relay.topics} says otherwise. */
     public static final Map<String, String> DEFAULT_TOPICS = Map.of("order", "orders.events");
@@ -105,5 +108,19 @@ public record RelayProperties(
     @AssertTrue(message = "relay.topics must map every aggregate type to a non-blank topic")
     boolean isTopicsValid() {
         return topics.entrySet().stream().allMatch(e -> !e.getKey().isBlank() && e.getValue() != null && !e.getValue().isBlank());
+    }
+
+    /** Spring Boot validates a bound record that is a {@link Validator} with itself, besides its annotations. */
+    @Override
+    public boolean supports(Class<?> type) {
+        return RelayProperties.class.isAssignableFrom(type);
+    }
+
+    /** Refuses {@code relay.producer.*} overrides that would weaken order or durability, each named in the message. */
+    @Override
+    public void validate(Object target, Errors errors) {
+        for (String refusal : ProducerOverrides.refusals(((RelayProperties) target).producer())) {
+            errors.reject("relay.producer.unsafe", refusal);
+        }
     }
 }

@@ -129,10 +129,34 @@ public class OutboxRepository {
              WHERE aggregate_id = ? AND id > ? AND published_at IS NULL AND parked_at IS NULL
             """;
 
+    /**
+     * First step of a release: locks every unpublished row of the order, in id order (the order the
+     * relay's park takes them in). A park in progress holds its rows until it commits, so this waits
+     * for it, and {@link #UNPARK_ORDER}, a statement of its own with a snapshot taken after the park,
+     * sees every row it parked. Without the lock the release saw the rows as they were before the
+     * park: it freed the failed row (whose earlier attempts it saw) and left the rows parked behind it.
+     * A later park cannot start meanwhile: it first updates a row locked here.
+     */
+    static final String LOCK_ORDER = """
+            SELECT id
+              FROM outbox
+             WHERE aggregate_id = ? AND published_at IS NULL
+             ORDER BY id
+               FOR UPDATE
+            """;
+
     static final String UNPARK_ORDER = """
             UPDATE outbox
                SET parked_at = NULL, attempts = 0, next_attempt_at = NULL
              WHERE aggregate_id = ? AND published_at IS NULL AND (parked_at IS NOT NULL OR attempts > 0)
+            """;
+
+    /** What is left of the order after a release, read inside it: its unpublished rows and how many are parked. */
+    static final String ORDER_STATE = """
+            SELECT count(*) AS pending,
+                   count(*) FILTER (WHERE parked_at IS NOT NULL) AS parked
+              FROM outbox
+             WHERE aggregate_id = ? AND published_at IS NULL
             """;
 
     static final String STATS = """
@@ -272,9 +296,17 @@ public class OutboxRepository {
         });
     }
 
-    /** Releases the parked and retrying rows of one order for immediate publication; returns the count. */
-    public int unparkOrder(String aggregateId) {
-        return jdbc.update(UNPARK_ORDER, aggregateId);
+    /**
+     * Releases the parked and retrying rows of one order for immediate publication, all of them at
+     * once: a park committing meanwhile is waited for, then released with the rest (see {@link #LOCK_ORDER}).
+     */
+    public OrderRelease releaseOrder(String aggregateId) {
+        return transactions.execute(status -> {
+            jdbc.query(LOCK_ORDER, rs -> { }, aggregateId);
+            int released = jdbc.update(UNPARK_ORDER, aggregateId);
+            return jdbc.queryForObject(ORDER_STATE, (rs, n) -> new OrderRelease(aggregateId, released,
+                    rs.getInt("pending"), rs.getInt("parked")), aggregateId);
+        });
     }
 
     public List<ParkedRow> listParked(int limit) {

@@ -18,25 +18,33 @@ public class BatchPublisher {
     private static final Throwable NO_ANSWER =
             new KafkaUnavailableException("no acknowledgement before the relay gave up waiting", null);
 
-    private final Producer<byte[], byte[]> producer;
+    private final RelayProducer producers;
 
-    public BatchPublisher(Producer<byte[], byte[]> producer) {
-        this.producer = producer;
+    public BatchPublisher(RelayProducer producers) {
+        this.producers = producers;
     }
 
+    /** A batch sent through the current producer. */
     public Batch newBatch(int capacity) {
-        return new Batch(capacity);
+        return new Batch(producers.current(), capacity);
+    }
+
+    /** Replaces the producer the batch was sent through, after it showed a fatal state (unless already replaced). */
+    public void replaceProducer(Batch batch, String reason) {
+        producers.replace(batch.producer, reason);
     }
 
     /** The sends of one batch and their outcomes, by send index. */
     public final class Batch {
+        private final Producer<byte[], byte[]> producer;
         private final AtomicReferenceArray<Object> outcomes;
         private final CountDownLatch pending;
         private final int capacity;
         private int sent;
         private volatile long lastOutcomeNanos;
 
-        private Batch(int capacity) {
+        private Batch(Producer<byte[], byte[]> producer, int capacity) {
+            this.producer = producer;
             this.capacity = capacity;
             this.outcomes = new AtomicReferenceArray<>(capacity);
             this.pending = new CountDownLatch(capacity);

@@ -4,6 +4,7 @@ import io.github.orderoutbox.relay.config.RelayProperties;
 import io.github.orderoutbox.relay.lease.LeaseKeeper;
 import io.github.orderoutbox.relay.observability.OutboxStatsRefresher;
 import io.github.orderoutbox.relay.publish.KafkaTopics;
+import io.github.orderoutbox.relay.publish.RelayProducer;
 import io.github.orderoutbox.relay.publish.TopicRouter;
 import io.github.orderoutbox.relay.retention.RetentionJob;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -34,7 +34,7 @@ public class RelayLifecycle implements SmartLifecycle {
     private final IntFunction<RelayWorker> workerFactory;
     private final OutboxStatsRefresher stats;
     private final RetentionJob retention;
-    private final Producer<byte[], byte[]> producer;
+    private final RelayProducer producer;
 
     private final List<RelayWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -44,7 +44,7 @@ public class RelayLifecycle implements SmartLifecycle {
 
     public RelayLifecycle(RelayProperties properties, LeaseKeeper leases, KafkaTopics topics, TopicRouter router,
                           IntFunction<RelayWorker> workerFactory, OutboxStatsRefresher stats, RetentionJob retention,
-                          Producer<byte[], byte[]> producer) {
+                          RelayProducer producer) {
         this.properties = properties;
         this.leases = leases;
         this.topics = topics;

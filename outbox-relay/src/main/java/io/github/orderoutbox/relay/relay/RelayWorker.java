@@ -4,6 +4,7 @@ import io.github.orderoutbox.model.retry.Backoff;
 import io.github.orderoutbox.relay.config.RelayProperties;
 import io.github.orderoutbox.relay.lease.LeaseKeeper;
 import io.github.orderoutbox.relay.lease.LeaseSnapshot;
+import io.github.orderoutbox.relay.observability.PublishingOutages;
 import io.github.orderoutbox.relay.observability.RelayMetrics;
 import io.github.orderoutbox.relay.outbox.OutboxRepository;
 import io.github.orderoutbox.relay.outbox.OutboxRow;
@@ -11,10 +12,12 @@ import io.github.orderoutbox.relay.publish.BatchPublisher;
 import io.github.orderoutbox.relay.publish.EventRecordMapper;
 import io.github.orderoutbox.relay.publish.KafkaTopics;
 import io.github.orderoutbox.relay.publish.KafkaUnavailableException;
+import io.github.orderoutbox.relay.publish.SendFailure;
 import io.github.orderoutbox.relay.publish.TopicRouter;
 import io.github.orderoutbox.relay.publish.UnpublishableRowException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -40,6 +42,12 @@ import org.springframework.dao.DataAccessException;
  *       failure on its row; nothing after a failure is settled, so the failed row is sent again
  *       before anything later of its order.</li>
  * </ol>
+ *
+ * <p>A failure is the row's only when it belongs to the record (see {@link SendFailure}). When Kafka
+ * is unreachable or refuses the relay (authentication, authorisation, a fenced or closed producer)
+ * no row is blamed: the round stops sending at the first sign of it, the worker backs off (up to
+ * {@code relay.outage-backoff-max}) with its locks released, the outage is reported to
+ * {@link PublishingOutages}, and a producer in a fatal state is replaced.
  *
  * <p>Under a steady load a cycle keeps its locks through the short waits between rounds (see
  * {@link #mayHoldThrough}) and overlaps each round's last two steps with the wait: the
@@ -63,6 +71,7 @@ public class RelayWorker implements Runnable {
     private final EventRecordMapper mapper;
     private final BatchPublisher publisher;
     private final RelayMetrics metrics;
+    private final PublishingOutages outages;
     private final Backoff rowBackoff;
     private final Backoff outageBackoff;
     private final PollPacer pacer;
@@ -77,7 +86,8 @@ public class RelayWorker implements Runnable {
     private boolean databaseDown;
 
     public RelayWorker(int index, BucketGroups groups, RelayProperties properties, LeaseKeeper leases, OutboxRepository outbox, TopicRouter router,
-                       KafkaTopics topics, EventRecordMapper mapper, BatchPublisher publisher, RelayMetrics metrics) {
+                       KafkaTopics topics, EventRecordMapper mapper, BatchPublisher publisher, RelayMetrics metrics,
+                       PublishingOutages outages) {
         this.index = index;
         this.groups = groups;
         this.properties = properties;
@@ -88,6 +98,7 @@ public class RelayWorker implements Runnable {
         this.mapper = mapper;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.outages = outages;
         this.rowBackoff = new Backoff(properties.retryBackoffMin(), properties.retryBackoffMax());
         this.outageBackoff = new Backoff(Duration.ofMillis(100), properties.outageBackoffMax());
         this.pacer = new PollPacer(properties.pollIntervalMin(), properties.pollIntervalMax());
@@ -148,8 +159,9 @@ public class RelayWorker implements Runnable {
                     groups.claimed(index, 0, properties.batchSize()); // nothing held here: nothing to drain
                     return properties.pollIntervalMax().toNanos();
                 }
-                if (finishRound()) { // the round sent before the wait: its acknowledgements are usually all in
-                    return outage();
+                Outage before = finishRound(); // the round sent before the wait: its acknowledgements are usually all in
+                if (before != null) {
+                    return outage(before);
                 }
                 long started = System.nanoTime();
                 List<OutboxRow> rows = claim(snapshot);
@@ -160,8 +172,12 @@ public class RelayWorker implements Runnable {
                 }
                 long wait = pacer.nanosToWait(rows.size(), properties.batchSize());
                 boolean holdThrough = inFlight != null && mayHoldThrough(served, wait, heldSince);
-                if (!holdThrough && finishRound()) {
-                    return outage();
+                Outage outage = holdThrough ? null : finishRound();
+                if (outage != null) {
+                    return outage(outage);
+                }
+                if (!holdThrough) {
+                    outages.recovered(index); // its round finished without an outage
                 }
                 consecutiveOutages = 0;
                 if (!holdThrough) {
@@ -183,8 +199,10 @@ public class RelayWorker implements Runnable {
         }
     }
 
-    private long outage() {
+    /** Backs off after a round that met an outage, releasing the cycle's locks meanwhile. */
+    private long outage(Outage outage) {
         metrics.kafkaUnavailable();
+        outages.outage(index, outage.kind().name(), outage.error());
         return outageBackoff.delay(consecutiveOutages++).toNanos();
     }
 
@@ -244,13 +262,15 @@ public class RelayWorker implements Runnable {
         long claimed = System.nanoTime();
         BatchPublisher.Batch batch = publisher.newBatch(rows.size());
         int[] sendIndex = new int[rows.size()];
+        Arrays.fill(sendIndex, -1); // not sent
         Map<Integer, String> refused = new HashMap<>(); // row position -> why it was not sent
         Set<String> stoppedOrders = new HashSet<>();
-        boolean kafkaDown = false;
+        Outage outage = null;
 
-        for (int i = 0; i < rows.size(); i++) {
+        // The round ends at the first sign of an outage: with thousands of pending orders, a topic
+        // look-up per order (5 s each while Kafka is down) would hold the cycle's locks for hours.
+        for (int i = 0; i < rows.size() && outage == null; i++) {
             OutboxRow row = rows.get(i);
-            sendIndex[i] = -1;
             if (stoppedOrders.contains(row.aggregateId())) {
                 continue;
             }
@@ -263,29 +283,35 @@ public class RelayWorker implements Runnable {
                         "no topic for aggregate type '" + row.aggregateType() + "' (set relay.topics." + row.aggregateType() + ")"));
                 int maxBytes = topics.ensure(topic);
                 sendIndex[i] = batch.send(mapper.toRecord(row, topic, maxBytes));
-                if (batch.failedAlready(sendIndex[i])) {
+                Throwable failedAtOnce = batch.failedAlready(sendIndex[i]) ? batch.failure(sendIndex[i]) : null;
+                if (failedAtOnce != null) {
                     stoppedOrders.add(row.aggregateId());
+                    // Failed at once with an outage error: e.g. the topic's metadata could not be had within
+                    // max.block.ms (10 s), or the producer is closed; the next order's send would fail alike.
+                    SendFailure kind = SendFailure.of(failedAtOnce);
+                    if (kind.isOutage()) {
+                        outage = new Outage(kind, describe(failedAtOnce));
+                    }
                 }
             } catch (UnpublishableRowException e) {
                 refused.put(i, e.getMessage());
                 stoppedOrders.add(row.aggregateId());
             } catch (KafkaUnavailableException e) {
-                kafkaDown = true;
-                stoppedOrders.add(row.aggregateId());
+                outage = new Outage(SendFailure.UNAVAILABLE, e.getMessage()); // this row and the rest keep their attempts
             }
         }
 
-        return new Round(rows, snapshot, batch, sendIndex, refused, kafkaDown, started, claimed, System.nanoTime());
+        return new Round(rows, snapshot, batch, sendIndex, refused, outage, started, claimed, System.nanoTime());
     }
 
     /**
      * Waits for the acknowledgements of the round in flight, if any, records its failures and
-     * leaves its acknowledged rows to be settled. Returns true when Kafka was unreachable for some of it.
+     * leaves its acknowledged rows to be settled. Returns the outage it met, or null.
      */
-    private boolean finishRound() throws InterruptedException {
+    private Outage finishRound() throws InterruptedException {
         Round round = inFlight;
         if (round == null) {
-            return false;
+            return null;
         }
         inFlight = null;
         BatchPublisher.Batch batch = round.batch();
@@ -295,25 +321,25 @@ public class RelayWorker implements Runnable {
         }
         long resolving = System.nanoTime();
         long acknowledged = allKnown ? Math.max(round.sent(), batch.lastOutcomeNanos()) : resolving;
-        boolean kafkaFailed = resolve(round, System.currentTimeMillis() - (resolving - acknowledged) / 1_000_000);
+        Outage outage = resolve(round, System.currentTimeMillis() - (resolving - acknowledged) / 1_000_000);
         // The delete (or mark) goes with the next claim and counts there; here only the failures are recorded.
         metrics.cycle(round.started(), round.claimed(), round.sent(), acknowledged, acknowledged + System.nanoTime() - resolving);
-        return kafkaFailed || round.kafkaDown();
+        return outage != null ? outage : round.outage();
     }
 
     /**
      * Sorts out a finished round: per order, the acknowledged prefix (left in {@link #unsettled} for
-     * the next claim or {@link #settleNow}) and the first failure (recorded on its row). Returns true
-     * if Kafka was unreachable.
+     * the next claim or {@link #settleNow}) and the first failure (recorded on its row when it is the
+     * row's). Returns the outage the round met, or null; a producer in a fatal state is replaced.
      */
-    private boolean resolve(Round round, long acknowledgedAtMillis) {
+    private Outage resolve(Round round, long acknowledgedAtMillis) {
         List<OutboxRow> rows = round.rows();
         int[] sendIndex = round.sendIndex();
         BatchPublisher.Batch batch = round.batch();
         LeaseSnapshot snapshot = round.snapshot();
         List<OutboxRow> acknowledged = new ArrayList<>(rows.size());
         Map<String, Failure> failedOrders = new HashMap<>();
-        boolean kafkaDown = false;
+        Outage outage = null;
 
         for (int i = 0; i < rows.size(); i++) {
             OutboxRow row = rows.get(i);
@@ -321,7 +347,7 @@ public class RelayWorker implements Runnable {
             if (sendIndex[i] < 0) {
                 String reason = round.refused().get(i);
                 if (reason != null && earlier == null) {
-                    failedOrders.put(row.aggregateId(), new Failure(row, reason, false));
+                    failedOrders.put(row.aggregateId(), new Failure(row, reason, SendFailure.ROW));
                 } else if (earlier == null) {
                     failedOrders.put(row.aggregateId(), Failure.NOT_SENT);
                 }
@@ -340,9 +366,11 @@ public class RelayWorker implements Runnable {
             if (error == null) {
                 acknowledged.add(row);
             } else {
-                boolean transientError = error instanceof RetriableException || error instanceof KafkaUnavailableException;
-                failedOrders.put(row.aggregateId(), new Failure(row, describe(error), transientError));
-                kafkaDown |= transientError;
+                SendFailure kind = SendFailure.of(error);
+                failedOrders.put(row.aggregateId(), new Failure(row, describe(error), kind));
+                if (kind.isOutage() && (outage == null || kind.replacesProducer() && !outage.kind().replacesProducer())) {
+                    outage = new Outage(kind, describe(error));
+                }
             }
         }
 
@@ -357,17 +385,21 @@ public class RelayWorker implements Runnable {
             if (failure == Failure.NOT_SENT) {
                 continue;
             }
-            if (failure.transientError()) {
+            if (failure.kind() == SendFailure.UNAVAILABLE) {
                 topics.forget(router.topicFor(failure.row().aggregateType()).orElse(""));
-                continue; // Kafka was unreachable: the worker backs off, the row keeps its attempts
+            }
+            if (failure.kind().isOutage()) {
+                continue; // not the row's fault: the worker backs off, the row keeps its attempts
             }
             recordFailure(failure.row(), failure.reason(), snapshot);
         }
-        if (kafkaDown) {
-            log.warn("relay.kafka.unavailable worker={} error=\"{}\"", index, failedOrders.values().stream()
-                    .filter(Failure::transientError).map(Failure::reason).findFirst().orElse("unknown"));
+        if (outage != null) {
+            log.warn("relay.kafka.unavailable worker={} kind={} error=\"{}\"", index, outage.kind(), outage.error());
+            if (outage.kind().replacesProducer()) {
+                publisher.replaceProducer(batch, outage.error());
+            }
         }
-        return kafkaDown;
+        return outage;
     }
 
     private void recordFailure(OutboxRow row, String reason, LeaseSnapshot snapshot) {
@@ -389,9 +421,16 @@ public class RelayWorker implements Runnable {
         return error.getClass().getSimpleName() + ": " + error.getMessage();
     }
 
-    /** A batch sent to Kafka, with what its settling needs; {@code refused} maps a row's position to why it was not sent. */
+    /**
+     * A batch sent to Kafka, with what its settling needs; {@code refused} maps a row's position to why
+     * it was not sent, {@code outage} is the outage that ended its sending early, or null.
+     */
     private record Round(List<OutboxRow> rows, LeaseSnapshot snapshot, BatchPublisher.Batch batch, int[] sendIndex,
-                         Map<Integer, String> refused, boolean kafkaDown, long started, long claimed, long sent) {
+                         Map<Integer, String> refused, Outage outage, long started, long claimed, long sent) {
+    }
+
+    /** Why a round could not publish, with the first error that showed it. */
+    private record Outage(SendFailure kind, String error) {
     }
 
     /** Rows Kafka acknowledged, not yet deleted or marked, with the leases they were claimed under (their fence). */
@@ -399,8 +438,8 @@ public class RelayWorker implements Runnable {
     }
 
     /** The first failed row of an order in a batch. */
-    private record Failure(OutboxRow row, String reason, boolean transientError) {
+    private record Failure(OutboxRow row, String reason, SendFailure kind) {
         /** The order was stopped before this row was sent (lease lost, Kafka down, earlier failure). */
-        static final Failure NOT_SENT = new Failure(null, null, false);
+        static final Failure NOT_SENT = new Failure(null, null, SendFailure.ROW);
     }
 }

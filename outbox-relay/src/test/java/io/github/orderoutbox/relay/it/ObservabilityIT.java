@@ -26,8 +26,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What operators and their tools see of a running relay: open health and Prometheus endpoints, and
- * the outbox admin endpoint behind HTTP basic authentication as the configured operator.
+ * What operators and their tools see of a running relay: open health (its details only for the
+ * operator) and Prometheus endpoints, and the outbox admin endpoint behind HTTP basic
+ * authentication as the configured operator.
  */
 class ObservabilityIT {
 
@@ -65,15 +66,38 @@ class ObservabilityIT {
     }
 
     @Test
-    void healthIsUpWithDatabaseAndKafkaComponentsWithoutAuthentication() throws Exception {
+    void healthShowsAnonymousCallersTheStatusOnly() throws Exception {
         HttpResponse<String> response = get(baseUrl + "/actuator/health", null);
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode health = JSON.readTree(response.body());
         assertThat(health.path("status").asString()).isEqualTo("UP");
+        assertThat(health.has("components")).as("components in %s", response.body()).isFalse();
+        assertThat(response.body()).doesNotContain("clusterId").doesNotContain("PostgreSQL");
+    }
+
+    @Test
+    void healthShowsTheOperatorDatabaseAndKafkaDetails() throws Exception {
+        HttpResponse<String> response = get(baseUrl + "/actuator/health", basic("admin", PASSWORD));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode health = JSON.readTree(response.body());
+        assertThat(health.path("status").asString()).isEqualTo("UP");
         assertThat(health.path("components").path("db").path("status").asString()).isEqualTo("UP");
+        assertThat(health.path("components").path("db").path("details").path("database").asString()).isEqualTo("PostgreSQL");
         assertThat(health.path("components").path("kafka").path("status").asString()).isEqualTo("UP");
         assertThat(health.path("components").path("kafka").path("details").path("nodes").asInt()).isPositive();
+    }
+
+    @Test
+    void probesAnswerWithoutAuthenticationAndWithoutDetails() throws Exception {
+        for (String probe : new String[] {"/actuator/health/liveness", "/actuator/health/readiness"}) {
+            HttpResponse<String> response = get(baseUrl + probe, null);
+            assertThat(response.statusCode()).as(probe).isEqualTo(200);
+            JsonNode health = JSON.readTree(response.body());
+            assertThat(health.path("status").asString()).as(probe).isEqualTo("UP");
+            assertThat(health.has("components")).as("components in %s: %s", probe, response.body()).isFalse();
+        }
     }
 
     @Test

@@ -93,6 +93,7 @@ class PoisonRowIT {
         assertThat(released.statusCode()).isEqualTo(200);
         // seq 2 and 3 were parked; seq 4 arrived later and was only held behind them.
         assertThat(released.body()).contains("\"rowsReleased\":2");
+        assertThat(released.body()).contains("\"rowsPending\":3").contains("\"rowsParked\":0").contains("\"outcome\":\"released\"");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> unpublished(POISONED) == 0);
         var after = TopicReader.readAll(fixture.kafka.bootstrapServers(), fixture.topic, 4 + 50 * 6, Duration.ofSeconds(30));
