@@ -10,6 +10,7 @@ import io.github.orderoutbox.consumer.pipeline.Pipeline;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
 import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
 import io.github.orderoutbox.consumer.readmodel.OrderRelease;
+import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
 import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
 import io.github.orderoutbox.consumer.readmodel.ReadModelRepository;
@@ -56,7 +57,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class BatchProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
-    private static final String WRITE_PHASE = "ReadModelWrite";
+    private static final String WRITE_PHASE = DeadLetter.WRITE_PHASE;
     /** Fewer events than this per thread are validated on the caller's thread: handing over would cost more. */
     private static final int MIN_SLICE = 64;
 
@@ -242,9 +243,18 @@ public final class BatchProcessor {
         for (int i = 0; i < letters.size(); i++) {
             DeadLetter letter = letters.get(i);
             DeadLetters.Receipt receipt = receipts.get(i);
-            log.warn("consumer.event.dead_lettered event=\"{}\" event_id={} pipe={} attempts={} reason=\"{}\" dead_letter={}-{}@{}",
-                    letter.event(), letter.eventId().map(UUID::toString).orElse("unknown"), letter.pipe(),
-                    letter.attempts(), letter.reason(), receipt.topic(), receipt.partition(), receipt.offset());
+            if (letter.failure() instanceof OutOfPositionException outOfPosition) {
+                // Not the event's own fault but its order's stream's (a writer that skipped the
+                // order lock, a relay's republish): a fault upstream that someone must look at.
+                log.error("consumer.event.out_of_position event=\"{}\" event_id={} order_id={} position={} order_position={} dead_letter={}-{}@{} effect=\"order blocked until redriven\"",
+                        letter.event(), outOfPosition.eventId(), outOfPosition.orderId(), outOfPosition.position(),
+                        outOfPosition.orderPosition(), receipt.topic(), receipt.partition(), receipt.offset());
+                metrics.outOfPosition();
+            } else {
+                log.warn("consumer.event.dead_lettered event=\"{}\" event_id={} pipe={} attempts={} reason=\"{}\" dead_letter={}-{}@{}",
+                        letter.event(), letter.eventId().map(UUID::toString).orElse("unknown"), letter.pipe(),
+                        letter.attempts(), letter.reason(), receipt.topic(), receipt.partition(), receipt.offset());
+            }
             metrics.deadLettered(letter.pipe(), letter.failure());
             if (letter.event().key() != null) {
                 changes.block(new BlockedOrder(letter.event().key(), letter.eventId().orElse(null), letter.reason(),
