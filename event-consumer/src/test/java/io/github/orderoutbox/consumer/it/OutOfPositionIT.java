@@ -3,14 +3,18 @@ package io.github.orderoutbox.consumer.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.orderoutbox.consumer.EventConsumerApplication;
 import io.github.orderoutbox.model.EventHeaders;
 import io.github.orderoutbox.testsupport.TestServers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +28,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * when a writer skipped the order-row lock, or when the relay republished it after a later event of
  * its order. It is a fault of the order's stream (dead letter with reason {@code out-of-position},
  * order blocked, counted), never a silent "stale" skip; a true duplicate still is skipped silently.
+ * Redrive then applies an order's events in outbox-position order, in both directions.
  *
  * <p>Positions: {@link OrderEvents} hands out the next position with every record it makes, so
  * making the records in commit order and sending them in another order is how a test reorders them.
@@ -33,6 +38,7 @@ class OutOfPositionIT {
     private ConsumerFixture fixture;
     private OrderEvents events;
     private final List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
+    private final List<ConsumerFixture> cleanRuns = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -43,6 +49,7 @@ class OutOfPositionIT {
     @AfterEach
     void tearDown() {
         fixture.close();
+        cleanRuns.forEach(ConsumerFixture::close);
     }
 
     @Test
@@ -104,6 +111,73 @@ class OutOfPositionIT {
                 c -> assertThat(c).isNull(), c -> assertThat(c.count()).isZero());
     }
 
+    @Test
+    void redrivesAnEventRejectedBeforeAnEarlierOneArrivedInOutboxPositionOrder() {
+        fixture.startConsumer();
+        ProducerRecord<byte[], byte[]> placed = events.record(OrderEvents.placed("o-1", "c-1"));  // 1
+        ProducerRecord<byte[], byte[]> shipped = events.record(OrderEvents.shipped("o-1"));      // 2
+        ProducerRecord<byte[], byte[]> delivered = events.record(OrderEvents.delivered("o-1"));  // 3
+        send(placed, delivered); // 3 overtakes 2: delivering an order that is not shipped is refused
+        awaitConsumed();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.blocked_order WHERE order_id = 'o-1'")).isOne();
+        send(shipped); // 2 arrives, and is parked behind the dead-lettered 3
+        awaitConsumed();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.parked_event WHERE order_id = 'o-1'")).isOne();
+
+        Run run = redrive();
+
+        assertThat(run.lines).containsExactly(
+                "o-1 events=2 result=released applied=2 duplicates=0 stale=0",
+                "redrive: selected=1 released=1 failed=0");
+        assertThat(run.exitCode).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.blocked_order")).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.parked_event")).isZero();
+        assertThat(fixture.jdbc.queryForList("SELECT position FROM read_model.applied_event ORDER BY position", Long.class))
+                .containsExactly(1L, 2L, 3L);
+        assertThat(ReadModel.snapshot(fixture.jdbc)).isEqualTo(cleanRunOf(placed, shipped, delivered));
+    }
+
+    @Test
+    void redriveRebuildsTheOrderInOutboxPositionOrderWhenTheDeadLetteredEventBelongsBeforeAppliedOnes() {
+        fixture.startConsumer();
+        // Another order of the same customer, so that the customer's counters hold more than o-1.
+        ProducerRecord<byte[], byte[]> otherPlaced = events.record(OrderEvents.placed("o-2", "c-1"));
+        ProducerRecord<byte[], byte[]> otherPaid = events.record(OrderEvents.paid("o-2"));
+        ProducerRecord<byte[], byte[]> placed = events.record(OrderEvents.placed("o-1", "c-1"));
+        ProducerRecord<byte[], byte[]> paid = events.record(OrderEvents.paid("o-1"));
+        ProducerRecord<byte[], byte[]> shipped = events.record(OrderEvents.shipped("o-1"));
+        ProducerRecord<byte[], byte[]> delivered = events.record(OrderEvents.delivered("o-1"));
+        send(otherPlaced, otherPaid, placed, shipped);
+        awaitConsumed();
+        send(paid); // after the later shipment was applied: out of position, dead-lettered
+        awaitConsumed();
+        send(delivered); // parked behind it
+        awaitConsumed();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.blocked_order WHERE order_id = 'o-1'")).isOne();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.parked_event WHERE order_id = 'o-1'")).isOne();
+
+        Run dryRun = redrive("--dry-run");
+        assertThat(dryRun.lines).containsExactly(
+                "o-1 events=2 result=would_release applied=2 duplicates=0 stale=0 reapplied=2",
+                "redrive --dry-run: selected=1 would_release=1 would_fail=0 (nothing was written)");
+        Run run = redrive();
+
+        assertThat(run.lines).containsExactly(
+                "o-1 events=2 result=released applied=2 duplicates=0 stale=0 reapplied=2",
+                "redrive: selected=1 released=1 failed=0");
+        assertThat(run.exitCode).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.blocked_order")).isZero();
+        assertThat(fixture.count("SELECT count(*) FROM read_model.parked_event")).isZero();
+        assertThat(fixture.jdbc.queryForList(
+                "SELECT position FROM read_model.applied_event WHERE order_id = 'o-1' ORDER BY position", Long.class))
+                .containsExactly(3L, 4L, 5L, 6L);
+        assertThat(Kafka.endOffsetsTotal(fixture.kafka.bootstrapServers(), fixture.deadLetterTopic))
+                .as("the redrive sends no dead letter").isEqualTo(1);
+        // The payment counts once for the order and the customer, as if nothing had been reordered.
+        assertThat(ReadModel.snapshot(fixture.jdbc))
+                .isEqualTo(cleanRunOf(otherPlaced, otherPaid, placed, paid, shipped, delivered));
+    }
+
     @SafeVarargs
     private void send(ProducerRecord<byte[], byte[]>... records) {
         sent.addAll(List.of(records));
@@ -120,6 +194,34 @@ class OutOfPositionIT {
         Counter counter = registry.find(name).counter();
         assertThat(counter).as("meter " + name).isNotNull();
         return counter.count();
+    }
+
+    /** Runs the command as {@code java -jar event-consumer.jar redrive ...} would, against this fixture. */
+    private Run redrive(String... options) {
+        List<String> args = new ArrayList<>();
+        fixture.settings(Map.of()).forEach((key, value) -> args.add("--" + key + "=" + value));
+        args.addAll(List.of(options));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exitCode = EventConsumerApplication.runCommand("redrive", args.toArray(String[]::new),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return new Run(exitCode, bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    private record Run(int exitCode, List<String> lines) {
+    }
+
+    /** The read model of a consumer that got these records in this order, without any failure. */
+    @SafeVarargs
+    private List<String> cleanRunOf(ProducerRecord<byte[], byte[]>... records) {
+        ConsumerFixture clean = new ConsumerFixture(fixture.postgres, fixture.kafka, fixture.redis);
+        cleanRuns.add(clean);
+        Kafka.send(clean.kafka.bootstrapServers(), List.of(records).stream().map(record -> new ProducerRecord<>(clean.topic,
+                null, null, record.key(), record.value(), record.headers())).toList());
+        clean.startConsumer();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(clean.count("SELECT count(*) FROM read_model.applied_event")).isEqualTo(records.length));
+        assertThat(clean.count("SELECT count(*) FROM read_model.blocked_order")).isZero();
+        return ReadModel.snapshot(clean.jdbc);
     }
 
     private static String eventId(ProducerRecord<byte[], byte[]> record) {
