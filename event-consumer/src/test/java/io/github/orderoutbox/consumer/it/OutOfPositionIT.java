@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,8 @@ class OutOfPositionIT {
 
     @Test
     void redriveRebuildsTheOrderInOutboxPositionOrderWhenTheDeadLetteredEventBelongsBeforeAppliedOnes() {
-        fixture.startConsumer();
+        Instant start = Instant.now().minusSeconds(1);
+        ConfigurableApplicationContext consumer = fixture.startConsumer();
         // Another order of the same customer, so that the customer's counters hold more than o-1.
         ProducerRecord<byte[], byte[]> otherPlaced = events.record(OrderEvents.placed("o-2", "c-1"));
         ProducerRecord<byte[], byte[]> otherPaid = events.record(OrderEvents.paid("o-2"));
@@ -174,8 +176,19 @@ class OutOfPositionIT {
         assertThat(Kafka.endOffsetsTotal(fixture.kafka.bootstrapServers(), fixture.deadLetterTopic))
                 .as("the redrive sends no dead letter").isEqualTo(1);
         // The payment counts once for the order and the customer, as if nothing had been reordered.
-        assertThat(ReadModel.snapshot(fixture.jdbc))
-                .isEqualTo(cleanRunOf(otherPlaced, otherPaid, placed, paid, shipped, delivered));
+        List<String> inCommitOrder = cleanRunOf(otherPlaced, otherPaid, placed, paid, shipped, delivered);
+        assertThat(ReadModel.snapshot(fixture.jdbc)).isEqualTo(inCommitOrder);
+
+        // A replay later feeds o-1's events in the order they were applied (payment before shipment),
+        // not in the partition's (shipment first): it rebuilds the same read model.
+        consumer.close();
+        Run replay = command("replay", "--from=" + start);
+        assertThat(replay.exitCode).as(String.join("\n", replay.lines)).isZero();
+        assertThat(replay.lines).contains(
+                "replay: re-applied 6 of 6 recorded events (0 duplicates, 0 stale, 0 dead-lettered, 0 parked)",
+                "replay: committed");
+        assertThat(ReadModel.snapshot(fixture.jdbc)).isEqualTo(inCommitOrder);
+        assertThat(fixture.count("SELECT count(*) FROM read_model.blocked_order")).isZero();
     }
 
     @SafeVarargs
@@ -196,13 +209,18 @@ class OutOfPositionIT {
         return counter.count();
     }
 
-    /** Runs the command as {@code java -jar event-consumer.jar redrive ...} would, against this fixture. */
+    /** Runs the redrive as {@code java -jar event-consumer.jar redrive ...} would, against this fixture. */
     private Run redrive(String... options) {
+        return command("redrive", options);
+    }
+
+    /** Runs an operator command as {@code java -jar event-consumer.jar <command> ...} would, against this fixture. */
+    private Run command(String command, String... options) {
         List<String> args = new ArrayList<>();
         fixture.settings(Map.of()).forEach((key, value) -> args.add("--" + key + "=" + value));
         args.addAll(List.of(options));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int exitCode = EventConsumerApplication.runCommand("redrive", args.toArray(String[]::new),
+        int exitCode = EventConsumerApplication.runCommand(command, args.toArray(String[]::new),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return new Run(exitCode, bytes.toString(StandardCharsets.UTF_8).lines().toList());
     }
