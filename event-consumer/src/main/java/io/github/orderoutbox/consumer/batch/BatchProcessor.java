@@ -10,16 +10,20 @@ import io.github.orderoutbox.consumer.pipeline.Pipeline;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
 import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
 import io.github.orderoutbox.consumer.readmodel.OrderRelease;
+import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
 import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
 import io.github.orderoutbox.consumer.readmodel.ReadModelRepository;
+import io.github.orderoutbox.model.EventHeaders;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +60,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class BatchProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
-    private static final String WRITE_PHASE = "ReadModelWrite";
+    private static final String WRITE_PHASE = DeadLetter.WRITE_PHASE;
     /** Fewer events than this per thread are validated on the caller's thread: handing over would cost more. */
     private static final int MIN_SLICE = 64;
 
@@ -242,9 +246,18 @@ public final class BatchProcessor {
         for (int i = 0; i < letters.size(); i++) {
             DeadLetter letter = letters.get(i);
             DeadLetters.Receipt receipt = receipts.get(i);
-            log.warn("consumer.event.dead_lettered event=\"{}\" event_id={} pipe={} attempts={} reason=\"{}\" dead_letter={}-{}@{}",
-                    letter.event(), letter.eventId().map(UUID::toString).orElse("unknown"), letter.pipe(),
-                    letter.attempts(), letter.reason(), receipt.topic(), receipt.partition(), receipt.offset());
+            if (letter.failure() instanceof OutOfPositionException outOfPosition) {
+                // Not the event's own fault but its order's stream's (a writer that skipped the
+                // order lock, a relay's republish): a fault upstream that someone must look at.
+                log.error("consumer.event.out_of_position event=\"{}\" event_id={} order_id={} position={} order_position={} dead_letter={}-{}@{} effect=\"order blocked until redriven\"",
+                        letter.event(), outOfPosition.eventId(), outOfPosition.orderId(), outOfPosition.position(),
+                        outOfPosition.orderPosition(), receipt.topic(), receipt.partition(), receipt.offset());
+                metrics.outOfPosition();
+            } else {
+                log.warn("consumer.event.dead_lettered event=\"{}\" event_id={} pipe={} attempts={} reason=\"{}\" dead_letter={}-{}@{}",
+                        letter.event(), letter.eventId().map(UUID::toString).orElse("unknown"), letter.pipe(),
+                        letter.attempts(), letter.reason(), receipt.topic(), receipt.partition(), receipt.offset());
+            }
             metrics.deadLettered(letter.pipe(), letter.failure());
             if (letter.event().key() != null) {
                 changes.block(new BlockedOrder(letter.event().key(), letter.eventId().orElse(null), letter.reason(),
@@ -351,67 +364,148 @@ public final class BatchProcessor {
 
     /**
      * Sends the events of one blocked order through the pipes again, as one batch in the order
-     * given (the order they had in Kafka), and releases the order if every one of them is applied
-     * or skipped as a duplicate or stale: the effects and the release are written in one
-     * transaction. If one fails, the rest are not tried, nothing is written, and the order stays
-     * blocked as it was; no dead letter is sent.
+     * given (outbox-position order), and releases the order if every one of them is applied or
+     * skipped as a duplicate: the effects and the release are written in one transaction. If one
+     * fails, the rest are not tried, nothing is written, and the order stays blocked as it was; no
+     * dead letter is sent.
      *
      * <p>Unlike {@link #process}, an event of a blocked order is run rather than parked (its order
      * is the one being released), an unexpected failure is not retried (the operator runs the
      * redrive again), and Redis and the metrics hear of the events only once they are committed.
      *
+     * <p><b>Rebuilding.</b> When {@code history} is not empty, one of the events belongs before
+     * events already applied to the order (it is out of position: the order's row reflects a later
+     * position). The read model's version guard cannot apply it after them, so the order is rebuilt
+     * in the same transaction: it is taken out of its customer's counters, its row, lines and the
+     * records of its applied events are deleted, and its applied events (as read back from the
+     * topic) and the redriven ones are applied anew, together, in outbox-position order. The read
+     * model then shows the order as if its events had arrived in commit order.
+     *
      * @param release what to remove once the events are applied: the order's block as read, and
      *                the parked records among the events
+     * @param history the events recorded as applied to the order, read back from the topic, when
+     *                the order must be rebuilt; empty otherwise
      * @param events  the dead-lettered event and the parked ones, every one keyed by the order
      * @param dryRun  run the pipes and the transaction's statements, then roll it back
      * @throws RetryableBatchException if an outage stopped the redrive; nothing of it was written
      */
-    public RedriveResult redrive(OrderRelease release, List<ReceivedEvent> events, boolean dryRun) {
+    public RedriveResult redrive(OrderRelease release, List<ReceivedEvent> history, List<ReceivedEvent> events,
+                                 boolean dryRun) {
         String orderId = release.orderId();
         if (events.isEmpty()) {
             throw new IllegalArgumentException("no events to redrive for order " + orderId);
         }
-        for (ReceivedEvent event : events) {
+        for (ReceivedEvent event : concat(history, events)) {
             if (!orderId.equals(event.key())) {
                 throw new IllegalArgumentException("event " + event + " is not of order " + orderId);
             }
         }
+        Redriven redriven;
+        if (history.isEmpty()) {
+            redriven = runRedrive(release, events, dryRun, 0);
+        } else {
+            List<UUID> recorded = history.stream().map(e -> e.eventIdHeader().orElseThrow(() ->
+                    new IllegalArgumentException("recorded event " + e + " has no valid ce_id"))).toList();
+            List<ReceivedEvent> all = inOutboxOrder(concat(history, events));
+            redriven = outageSafe(() -> transactions.execute(status -> {
+                readModel.forgetOrder(orderId, recorded);
+                Redriven done = runRedrive(release, all, dryRun, history.size());
+                if (dryRun || done.failure != null) {
+                    status.setRollbackOnly();
+                }
+                return done;
+            }), "rebuilding order " + orderId);
+        }
+        if (redriven.failure == null && !dryRun) {
+            afterCommit(redriven.batch);
+            redriven.appliedTypes.forEach(metrics::applied);
+            metrics.duplicates(redriven.tally.duplicates);
+            metrics.stale(redriven.tally.stale);
+        }
+        return redriven.result(orderId, events.size());
+    }
+
+    /** Runs the events through the pipes and writes their effects and the release (rolled back in a dry run). */
+    private Redriven runRedrive(OrderRelease release, List<ReceivedEvent> events, boolean dryRun, int reapplied) {
         BatchScope batch = new BatchScope(1);
         lookUp(batch, events);
-        Tally tally = new Tally();
-        List<String> appliedTypes = new ArrayList<>();
+        Redriven redriven = new Redriven(batch, reapplied);
         for (int i = 0; i < events.size(); i++) {
             ReceivedEvent event = events.get(i);
             EventContext context = new EventContext(event, 1, batch);
             try {
-                if (tally.add(pipeline.send(context), event)) {
-                    appliedTypes.add(context.eventType());
+                if (redriven.tally.add(pipeline.send(context), event)) {
+                    redriven.appliedTypes.add(context.eventType());
                 }
             } catch (PipeFailedException failure) {
                 if (Failures.classify(failure.getCause()) == Failures.Kind.OUTAGE) {
                     throw new RetryableBatchException("redriving event " + event + " failed in pipe " + failure.pipe(),
                             failure.getCause());
                 }
-                return tally.result(orderId, events.size(),
-                        new RedriveResult.Failure(i + 1, Optional.of(event), failure.pipe(), failure.getCause()));
+                redriven.failure = new RedriveResult.Failure(i + 1, Optional.of(event), failure.pipe(), failure.getCause());
+                return redriven;
             }
         }
-
         batch.changes().release(release);
         try {
             write(batch.changes(), dryRun);
         } catch (WriteRefusedException refused) {
             // No one event is to blame: the database refused the changes of all of them together.
-            return tally.result(orderId, events.size(),
-                    new RedriveResult.Failure(0, Optional.empty(), WRITE_PHASE, refused.getCause()));
+            redriven.failure = new RedriveResult.Failure(0, Optional.empty(), WRITE_PHASE, refused.getCause());
         }
-        if (!dryRun) {
-            afterCommit(batch);
-            appliedTypes.forEach(metrics::applied);
-            metrics.duplicates(tally.duplicates);
-            metrics.stale(tally.stale);
+        return redriven;
+    }
+
+    /** What a redrive did before its outcome is reported: its batch, counts and failure, if any. */
+    private static final class Redriven {
+
+        final BatchScope batch;
+        final int reapplied;
+        final Tally tally = new Tally();
+        final List<String> appliedTypes = new ArrayList<>();
+        RedriveResult.Failure failure;
+
+        Redriven(BatchScope batch, int reapplied) {
+            this.batch = batch;
+            this.reapplied = reapplied;
         }
-        return tally.result(orderId, events.size(), null);
+
+        RedriveResult result(String orderId, int events) {
+            // The recorded events of a rebuilt order are applied again; they are reported apart.
+            int applied = failure == null ? tally.applied - reapplied : tally.applied;
+            return new RedriveResult(orderId, events, applied, tally.duplicates, tally.stale, reapplied,
+                    Optional.ofNullable(failure));
+        }
+    }
+
+    /**
+     * The events in outbox-position order ({@code ce_outboxposition}), the order their commits
+     * gave them, when every one has a position; otherwise (an event too broken to say) in the order
+     * given. Events at the same position keep their order.
+     */
+    public static List<ReceivedEvent> inOutboxOrder(List<ReceivedEvent> events) {
+        List<ReceivedEvent> sorted = new ArrayList<>(events);
+        if (events.stream().allMatch(e -> position(e).isPresent())) {
+            sorted.sort(Comparator.comparingLong(e -> position(e).getAsLong()));
+        }
+        return sorted;
+    }
+
+    /** The event's outbox position, if its {@code ce_outboxposition} header is a number. */
+    public static OptionalLong position(ReceivedEvent event) {
+        try {
+            return event.header(EventHeaders.POSITION)
+                    .map(p -> OptionalLong.of(Long.parseLong(p.trim())))
+                    .orElse(OptionalLong.empty());
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static List<ReceivedEvent> concat(List<ReceivedEvent> first, List<ReceivedEvent> second) {
+        List<ReceivedEvent> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /** Lets the pipes that work per batch look up what the events to run need. */
@@ -506,8 +600,5 @@ public final class BatchProcessor {
             return true;
         }
 
-        RedriveResult result(String orderId, int events, RedriveResult.Failure failure) {
-            return new RedriveResult(orderId, events, applied, duplicates, stale, Optional.ofNullable(failure));
-        }
     }
 }

@@ -1,6 +1,8 @@
 package io.github.orderoutbox.consumer.batch;
 
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import io.github.orderoutbox.consumer.readmodel.BusinessRuleViolationException;
+import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +22,29 @@ public record DeadLetter(ReceivedEvent event, String pipe, Throwable failure, in
         Objects.requireNonNull(pipe, "pipe");
         Objects.requireNonNull(failure, "failure");
         Objects.requireNonNull(eventId, "eventId");
+    }
+
+    /** The pipe name of a dead letter whose event the database refused when written alone. */
+    public static final String WRITE_PHASE = "ReadModelWrite";
+
+    /**
+     * The kind of failure, as a short stable code for alerts, dashboards and scripts
+     * ({@code dlq_reason}): {@code out-of-position} (older than its order and never applied),
+     * {@code business-rule} (the order's history does not allow it), {@code invalid-event}
+     * (unreadable, unknown type or version, schema), {@code write-refused} (the database refused
+     * it), {@code unexpected} (failed {@code consumer.max-attempts} times for another reason).
+     */
+    public String reasonCode() {
+        if (failure instanceof OutOfPositionException) {
+            return OutOfPositionException.REASON_CODE;
+        }
+        if (failure instanceof BusinessRuleViolationException) {
+            return "business-rule";
+        }
+        if (Failures.classify(failure) == Failures.Kind.EVENT) {
+            return "invalid-event";
+        }
+        return WRITE_PHASE.equals(pipe) ? "write-refused" : "unexpected";
     }
 
     /** The reason as operators read it: exception class and message. */

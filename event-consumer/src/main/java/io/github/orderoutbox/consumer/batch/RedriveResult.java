@@ -14,9 +14,12 @@ import java.util.Optional;
  * @param applied    events whose effects were (or would be) written
  * @param duplicates events skipped because they were applied before
  * @param stale      events skipped because the read model already reflects a newer event of the order
+ * @param reapplied  events applied to the order before, applied again to rebuild it in
+ *                   outbox-position order because a redriven event belongs before them; 0 when the
+ *                   order was not rebuilt
  * @param failure    the event that failed, if one did; then nothing of the order was written
  */
-public record RedriveResult(String orderId, int events, int applied, int duplicates, int stale,
+public record RedriveResult(String orderId, int events, int applied, int duplicates, int stale, int reapplied,
                             Optional<Failure> failure) {
 
     public RedriveResult {
@@ -32,7 +35,8 @@ public record RedriveResult(String orderId, int events, int applied, int duplica
     /**
      * What failed again, and where.
      *
-     * @param position which of the order's redriven events failed, from 1; 0 when the database
+     * @param position which of the events run failed, from 1, in the order they ran (with a
+     *                 rebuilt order's applied events among them); 0 when the database
      *                 refused the transaction of all of them
      * @param event    the event that failed; empty when the database refused the transaction
      * @param pipe     the pipe that failed, or {@code ReadModelWrite} when the transaction was refused

@@ -66,6 +66,19 @@ public class ConsumerConfiguration {
     }
 
     /**
+     * The service's pipes ({@link #pipes}, in their one order) with their one {@link SkipDuplicates}
+     * replaced, for the operator commands that must not take Redis's word for "applied": a replay
+     * ({@link SkipDuplicates#withoutRedis}) and a redrive ({@link SkipDuplicates#decidingFromPostgres}).
+     */
+    public static List<Pipe<EventContext>> withDeduplication(List<Pipe<EventContext>> pipes, SkipDuplicates replacement) {
+        if (pipes.stream().filter(SkipDuplicates.class::isInstance).count() != 1) {
+            throw new IllegalStateException("expected one SkipDuplicates among the pipes to replace, found "
+                    + pipes.stream().map(p -> p.getClass().getSimpleName()).toList());
+        }
+        return pipes.stream().map(pipe -> pipe instanceof SkipDuplicates ? replacement : pipe).toList();
+    }
+
+    /**
      * Consumer settings the guarantees rest on: offsets are committed by the loop after the
      * batch's effects are durable, never automatically, and only committed transactions of
      * producers are read. Anything here can be overridden with {@code consumer.consumer.*}.

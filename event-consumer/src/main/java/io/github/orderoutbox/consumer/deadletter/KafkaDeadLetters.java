@@ -4,6 +4,7 @@ import io.github.orderoutbox.consumer.batch.DeadLetter;
 import io.github.orderoutbox.consumer.batch.DeadLetterUnavailableException;
 import io.github.orderoutbox.consumer.batch.DeadLetters;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +88,11 @@ public final class KafkaDeadLetters implements DeadLetters {
         headers.add(DeadLetterHeaders.ATTEMPTS, utf8(Integer.toString(letter.attempts())));
         letter.eventId().ifPresent(id -> headers.add(DeadLetterHeaders.EVENT_ID, utf8(id.toString())));
         headers.add(DeadLetterHeaders.FAILED_AT, utf8(clock.instant().toString()));
+        headers.add(DeadLetterHeaders.REASON, utf8(letter.reasonCode()));
+        if (letter.failure() instanceof OutOfPositionException outOfPosition) {
+            headers.add(DeadLetterHeaders.EVENT_POSITION, utf8(Long.toString(outOfPosition.position())));
+            headers.add(DeadLetterHeaders.ORDER_POSITION, utf8(Long.toString(outOfPosition.orderPosition())));
+        }
         byte[] key = event.key() == null ? null : utf8(event.key());
         return new ProducerRecord<>(topic, null, null, key, event.value(), headers);
     }

@@ -34,16 +34,17 @@ import java.util.UUID;
  */
 public final class SkipDuplicates implements Pipe<EventContext>, BatchAware {
 
-    private final RecentlyApplied recentlyApplied; // null: Postgres alone
+    private final RecentlyApplied recentlyApplied; // null: Postgres alone, and nothing remembered
+    private final boolean askRedis;
     private final ReadModelRepository readModel;
 
     public SkipDuplicates(RecentlyApplied recentlyApplied, ReadModelRepository readModel) {
-        this.recentlyApplied = Objects.requireNonNull(recentlyApplied, "recentlyApplied");
-        this.readModel = Objects.requireNonNull(readModel, "readModel");
+        this(Objects.requireNonNull(recentlyApplied, "recentlyApplied"), true, readModel);
     }
 
-    private SkipDuplicates(ReadModelRepository readModel) {
-        this.recentlyApplied = null;
+    private SkipDuplicates(RecentlyApplied recentlyApplied, boolean askRedis, ReadModelRepository readModel) {
+        this.recentlyApplied = recentlyApplied;
+        this.askRedis = askRedis;
         this.readModel = Objects.requireNonNull(readModel, "readModel");
     }
 
@@ -61,7 +62,22 @@ public final class SkipDuplicates implements Pipe<EventContext>, BatchAware {
      * commit, and the Redis keys of the re-applied events are right whether it commits or not.
      */
     public static SkipDuplicates withoutRedis(ReadModelRepository readModel) {
-        return new SkipDuplicates(readModel);
+        return new SkipDuplicates(null, false, readModel);
+    }
+
+    /**
+     * The pipe for a redrive: it decides from {@code read_model.applied_event} alone, and tells
+     * Redis about the events it applied once their transaction has committed.
+     *
+     * <p>A redrive runs events that were not applied, but Redis may still hold a key for one of
+     * them: a replay that did not apply an event again deletes its key only after its commit, so a
+     * failed delete, or a process that died between the two, leaves the key for
+     * {@code consumer.redis-ttl}. Asking Redis would take the dead-lettered event for a duplicate,
+     * release its order and never apply it. A key written after the commit is true, so the keys
+     * the redrive writes are as good as the consumer's.
+     */
+    public static SkipDuplicates decidingFromPostgres(RecentlyApplied recentlyApplied, ReadModelRepository readModel) {
+        return new SkipDuplicates(Objects.requireNonNull(recentlyApplied, "recentlyApplied"), false, readModel);
     }
 
     @Override
@@ -75,7 +91,7 @@ public final class SkipDuplicates implements Pipe<EventContext>, BatchAware {
         batch.inFlight().ifPresent(inFlight -> ids.stream().filter(inFlight::isApplied).forEach(appliedInFlight::add));
         ids.removeAll(appliedInFlight);
         batch.addAppliedBefore(appliedInFlight);
-        Set<UUID> seen = recentlyApplied == null ? Set.of() : recentlyApplied.seen(ids);
+        Set<UUID> seen = askRedis ? recentlyApplied.seen(ids) : Set.of();
         Set<UUID> unknownToRedis = new HashSet<>(ids);
         unknownToRedis.removeAll(seen);
         batch.addAppliedBefore(seen);

@@ -2,7 +2,6 @@ package io.github.orderoutbox.consumer.pipes;
 
 import io.github.orderoutbox.consumer.batch.BatchAware;
 import io.github.orderoutbox.consumer.batch.BatchScope;
-import io.github.orderoutbox.consumer.batch.StopCodes;
 import io.github.orderoutbox.consumer.catalog.LineProducts;
 import io.github.orderoutbox.consumer.catalog.Product;
 import io.github.orderoutbox.consumer.pipeline.EventContext;
@@ -10,13 +9,13 @@ import io.github.orderoutbox.consumer.pipeline.Next;
 import io.github.orderoutbox.consumer.pipeline.Outcome;
 import io.github.orderoutbox.consumer.pipeline.Pipe;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
-import io.github.orderoutbox.consumer.pipeline.StopReason;
 import io.github.orderoutbox.consumer.readmodel.AppliedEvent;
 import io.github.orderoutbox.consumer.readmodel.BusinessRuleViolationException;
 import io.github.orderoutbox.consumer.readmodel.CustomerDelta;
 import io.github.orderoutbox.consumer.readmodel.LineRow;
 import io.github.orderoutbox.consumer.readmodel.OrderStatus;
 import io.github.orderoutbox.consumer.readmodel.OrderSummary;
+import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
 import io.github.orderoutbox.consumer.readmodel.ReadModelRepository;
 import io.github.orderoutbox.model.EventHeaders;
@@ -44,8 +43,11 @@ import java.util.UUID;
  * writes in one transaction once every event has been through.
  *
  * <p><b>Version guard.</b> An event whose outbox position is not greater than the position the
- * order already reflects changes nothing: it is stopped as stale, so a redelivery or an old event
- * replayed late cannot move an order back.
+ * order already reflects cannot be applied: it would move the order back. It is not a duplicate
+ * either ({@code SkipDuplicates} runs first and stops every event recorded as applied, Redis or
+ * not), so it was never applied, and skipping it would lose its effect. It is an
+ * {@link OutOfPositionException}: dead-lettered with its reason, its order blocked until a redrive
+ * applies the order's events in outbox-position order.
  *
  * <p><b>Rules.</b> An event the order's history does not allow is a
  * {@link BusinessRuleViolationException}, dead-lettered with its reason: an order placed twice,
@@ -94,8 +96,10 @@ public final class SyncReadModel implements Pipe<EventContext>, BatchAware {
         UUID eventId = UUID.fromString(context.eventId());
         Optional<OrderSummary> current = changes.order(orderId);
         if (current.isPresent() && position <= current.get().lastPosition()) {
-            return Outcome.stop(new StopReason(StopCodes.STALE, "order " + orderId + " already reflects position "
-                    + current.get().lastPosition() + "; event " + eventId + " is at " + position));
+            // SkipDuplicates, which runs first, found no record of this event: it was never applied,
+            // and skipping it would lose its effect without a trace.
+            throw new OutOfPositionException(orderId, eventId, context.eventType(), position,
+                    current.get().lastPosition());
         }
 
         ReceivedEvent received = context.event();

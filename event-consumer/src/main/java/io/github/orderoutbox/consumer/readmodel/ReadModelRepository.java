@@ -151,6 +151,30 @@ public final class ReadModelRepository {
             DELETE FROM read_model.blocked_order
             WHERE order_id = ? AND dead_letter_topic = ? AND dead_letter_partition = ? AND dead_letter_offset = ?""";
 
+    // An order's recorded history in outbox order (walks applied_event_order): what a redrive
+    // reads back from the topic to rebuild an order whose dead-lettered event belongs before it.
+    private static final String APPLIED_OF_ORDER = """
+            SELECT event_id, order_id, event_type, position, topic, partition, kafka_offset
+            FROM read_model.applied_event WHERE order_id = ? ORDER BY position""";
+
+    // Takes an order out of its customer's counters, to be added again by its events when they are
+    // applied anew. Subtracting keeps whatever other consumers add to the same row meanwhile, which
+    // recomputing the row from its orders (as a replay may, with the consumers stopped) would not.
+    private static final String SUBTRACT_ORDER_FROM_CUSTOMER = """
+            UPDATE read_model.customer_summary AS c SET
+                orders_placed = c.orders_placed - 1,
+                orders_cancelled = c.orders_cancelled - (o.status = 'CANCELLED')::int,
+                total_paid = c.total_paid - coalesce(o.amount_paid, 0),
+                updated_at = now()
+            FROM read_model.order_summary o
+            WHERE o.order_id = ? AND c.customer_id = o.customer_id AND c.currency = o.currency""";
+
+    // order_line rows go with their order (ON DELETE CASCADE).
+    private static final String DELETE_ORDER = "DELETE FROM read_model.order_summary WHERE order_id = ?";
+
+    private static final String DELETE_RECORDED_OF_ORDER =
+            "DELETE FROM read_model.applied_event WHERE order_id = ? AND event_id = ANY(?)";
+
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
 
@@ -270,6 +294,36 @@ public final class ReadModelRepository {
             }
         }
         return headers;
+    }
+
+    /** The events recorded as applied to the order, in outbox-position order. */
+    public List<AppliedEvent> appliedOf(String orderId) {
+        return jdbc.query(APPLIED_OF_ORDER, (rs, row) -> new AppliedEvent(rs.getObject(1, UUID.class), rs.getString(2),
+                rs.getString(3), rs.getLong(4), rs.getString(5), rs.getInt(6), rs.getLong(7)), orderId);
+    }
+
+    /**
+     * Takes an order back to "nothing applied", in the caller's transaction, so that a redrive can
+     * apply its recorded events and the redriven ones anew in outbox-position order: the order is
+     * subtracted from its customer's counters, its row and lines are deleted, and so are the
+     * records of these applied events.
+     *
+     * @param recorded the order's applied events as the redrive read them ({@link #appliedOf})
+     * @throws ReleaseConflictException if the order's records are no longer these
+     */
+    public void forgetOrder(String orderId, Collection<UUID> recorded) {
+        jdbc.update(SUBTRACT_ORDER_FROM_CUSTOMER, orderId);
+        jdbc.update(DELETE_ORDER, orderId);
+        int deleted = jdbc.update(con -> {
+            PreparedStatement statement = con.prepareStatement(DELETE_RECORDED_OF_ORDER);
+            statement.setString(1, orderId);
+            statement.setArray(2, con.createArrayOf("uuid", recorded.toArray(UUID[]::new)));
+            return statement;
+        });
+        if (deleted != recorded.size()) {
+            throw new ReleaseConflictException("the applied events of order " + orderId
+                    + " changed while it was redriven; redrive it again");
+        }
     }
 
     /** Of these event ids, those recorded as applied. */

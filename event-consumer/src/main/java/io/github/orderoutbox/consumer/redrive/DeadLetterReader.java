@@ -3,6 +3,7 @@ package io.github.orderoutbox.consumer.redrive;
 import io.github.orderoutbox.consumer.deadletter.DeadLetterHeaders;
 import io.github.orderoutbox.consumer.kafka.Records;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import io.github.orderoutbox.consumer.readmodel.AppliedEvent;
 import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  * Reads blocked orders' dead-letter records back, one at a time, by their topic, partition and
  * offset ({@code assign} and {@code seek}, no consumer group, nothing committed), and turns each
  * into the event as it was first received: the original topic, partition, offset and timestamp
- * from the {@code dlq_} headers, the original headers without them.
+ * from the {@code dlq_} headers, the original headers without them. Reads back, the same way,
+ * the applied events of an order a redrive rebuilds.
  */
 final class DeadLetterReader implements AutoCloseable {
 
@@ -45,18 +47,38 @@ final class DeadLetterReader implements AutoCloseable {
      * @throws TimeoutException if Kafka did not answer in time
      */
     ReceivedEvent read(BlockedOrder order) {
-        TopicPartition partition = new TopicPartition(order.deadLetterTopic(), order.deadLetterPartition());
-        long offset = order.deadLetterOffset();
-        String where = partition + "@" + offset;
+        return original(recordAt(new TopicPartition(order.deadLetterTopic(), order.deadLetterPartition()),
+                order.deadLetterOffset(), "dead letter"));
+    }
+
+    /**
+     * An event recorded as applied, read back from where it was consumed, to rebuild its order.
+     *
+     * @throws DeadLetterUnreadableException if the record is gone or is another event
+     * @throws TimeoutException if Kafka did not answer in time
+     */
+    ReceivedEvent readRecorded(AppliedEvent recorded) {
+        String what = "applied event " + recorded.eventId() + " of order " + recorded.orderId();
+        ReceivedEvent event = Records.toEvent(recordAt(new TopicPartition(recorded.topic(), recorded.partition()),
+                recorded.offset(), what));
+        if (!event.eventIdHeader().filter(recorded.eventId()::equals).isPresent()) {
+            throw new DeadLetterUnreadableException(what + " is not at " + recorded.topic() + "-" + recorded.partition()
+                    + "@" + recorded.offset() + " (another record is there); the order cannot be rebuilt from the topic");
+        }
+        return event;
+    }
+
+    private ConsumerRecord<byte[], byte[]> recordAt(TopicPartition partition, long offset, String what) {
+        String where = what + " " + partition + "@" + offset;
         consumer.assign(List.of(partition));
         long first = consumer.beginningOffsets(List.of(partition), timeout).get(partition);
         long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
         if (offset < first) {
-            throw new DeadLetterUnreadableException("dead letter " + where + " was deleted by the topic's retention"
+            throw new DeadLetterUnreadableException(where + " was deleted by the topic's retention"
                     + " (the partition now starts at offset " + first + ")");
         }
         if (offset >= end) {
-            throw new DeadLetterUnreadableException("dead letter " + where + " is past the end of its partition ("
+            throw new DeadLetterUnreadableException(where + " is past the end of its partition ("
                     + end + "); was the topic deleted and created again?");
         }
         consumer.seek(partition, offset);
@@ -64,15 +86,15 @@ final class DeadLetterReader implements AutoCloseable {
         while (System.nanoTime() - deadline < 0) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition)) {
                 if (record.offset() == offset) {
-                    return original(record);
+                    return record;
                 }
                 if (record.offset() > offset) {
-                    throw new DeadLetterUnreadableException("dead letter " + where + " is gone (the partition"
+                    throw new DeadLetterUnreadableException(where + " is gone (the partition"
                             + " continues at offset " + record.offset() + ")");
                 }
             }
         }
-        throw new TimeoutException("dead letter " + where + " was not read within " + timeout.toMillis() + " ms");
+        throw new TimeoutException(where + " was not read within " + timeout.toMillis() + " ms");
     }
 
     /**

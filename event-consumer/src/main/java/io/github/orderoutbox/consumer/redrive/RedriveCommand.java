@@ -5,8 +5,10 @@ import io.github.orderoutbox.consumer.batch.RedriveResult;
 import io.github.orderoutbox.consumer.batch.RetryableBatchException;
 import io.github.orderoutbox.consumer.command.ConsumerCommand;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import io.github.orderoutbox.consumer.readmodel.AppliedEvent;
 import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
 import io.github.orderoutbox.consumer.readmodel.OrderRelease;
+import io.github.orderoutbox.consumer.readmodel.OrderSummary;
 import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
 import io.github.orderoutbox.consumer.readmodel.ReadModelRepository;
 import io.github.orderoutbox.model.EventHeaders;
@@ -17,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
@@ -26,8 +29,11 @@ import org.springframework.boot.ApplicationArguments;
 /**
  * {@code redrive}: for each selected blocked order, oldest block first, reads its dead-lettered
  * event back from the dead-letter topic and its parked events from {@code parked_event}, sends
- * them through the pipes in the order Kafka first delivered them, and unblocks the order if all of
- * them apply. An order whose event fails again stays blocked exactly as it was, and nothing of it
+ * them through the pipes in outbox-position order ({@code ce_outboxposition}, the order of their
+ * commits, whatever order Kafka delivered them in), and unblocks the order if all of them apply.
+ * When one of them belongs before events already applied to the order, the order is rebuilt: its
+ * applied events are read back from the topic and applied again with the redriven ones, all in
+ * outbox-position order, in one transaction. An order whose event fails again stays blocked exactly as it was, and nothing of it
  * is written; the command reports the event, the pipe and the reason.
  *
  * <p>Prints one line per order and a summary, in {@code key=value} form like the logs:
@@ -68,10 +74,12 @@ final class RedriveCommand implements ConsumerCommand {
     public String usage() {
         return """
                 redrive [--order-id=ID ...] [--event-type=TYPE] [--error=TEXT] [--from=TIME] [--to=TIME] [--limit=N] [--dry-run]
-                  Sends each selected blocked order's dead-lettered event, then its parked events, through the
-                  pipes again in their original order. If all of them apply (or are skipped as duplicates or
-                  stale) the order is unblocked in the same transaction; if one fails, nothing of the order is
-                  written and it stays blocked. No dead letter is written. Without options: every blocked order,
+                  Sends each selected blocked order's dead-lettered event and its parked events through the
+                  pipes again in outbox-position order (ce_outboxposition). If all of them apply (or are skipped
+                  as duplicates) the order is unblocked in the same transaction; if one fails, nothing of the
+                  order is written and it stays blocked. An order whose dead-lettered event belongs before
+                  events already applied is rebuilt: those are read back from the topic and applied again
+                  with it, in outbox-position order. No dead letter is written. Without options: every blocked order,
                   oldest block first.
                   --order-id=ID    only this order; repeat for more
                   --event-type=T   only orders whose dead-lettered or parked events include type T, e.g. OrderPaid
@@ -133,11 +141,18 @@ final class RedriveCommand implements ConsumerCommand {
                 run.failedToLoad(orderId, unreadable);
                 return;
             }
-            List<ReceivedEvent> events = inKafkaOrder(deadLettered, parked);
+            List<ReceivedEvent> events = BatchProcessor.inOutboxOrder(inKafkaOrder(deadLettered, parked));
             if (!run.options.typeMatches(events.stream().map(e -> e.header(EventHeaders.TYPE).orElse("")).toList())) {
                 return;
             }
-            run.result(processor.redrive(new OrderRelease(blocked, parked), events, run.options.dryRun()));
+            List<ReceivedEvent> history;
+            try {
+                history = historyToRebuild(orderId, events, reader);
+            } catch (DeadLetterUnreadableException unreadable) {
+                run.failedToLoad(orderId, unreadable);
+                return;
+            }
+            run.result(processor.redrive(new OrderRelease(blocked, parked), history, events, run.options.dryRun()));
         } catch (RetryableBatchException | RetriableException outage) {
             run.failedToLoad(orderId, outage);
             run.out.println("redrive: stopped, a server is unavailable; the orders after " + orderId
@@ -146,6 +161,36 @@ final class RedriveCommand implements ConsumerCommand {
         } catch (RuntimeException e) {
             run.failedToLoad(orderId, e);
         }
+    }
+
+    /**
+     * The order's applied events, read back from the topic, if the order must be rebuilt to apply
+     * the redriven events in outbox-position order; empty if not.
+     *
+     * <p>It must be rebuilt when a redriven event that was never applied has a position not above
+     * the order's: a relay republished it after a later event of the order, or a writer committed
+     * it without the order lock, and the later event was applied first (the event was then
+     * dead-lettered as out of position). Applying it after the later ones would break the order's
+     * history, and skipping it would lose it.
+     *
+     * @throws DeadLetterUnreadableException if an applied event is no longer in the topic
+     */
+    private List<ReceivedEvent> historyToRebuild(String orderId, List<ReceivedEvent> events, DeadLetterReader reader) {
+        OrderSummary stored = readModel.loadOrders(List.of(orderId)).get(orderId);
+        if (stored == null) {
+            return List.of();
+        }
+        Set<UUID> applied = readModel.appliedAmong(events.stream().flatMap(e -> e.eventIdHeader().stream()).toList());
+        boolean belowOrder = events.stream().anyMatch(e -> e.eventIdHeader().filter(applied::contains).isEmpty()
+                && BatchProcessor.position(e).orElse(Long.MAX_VALUE) <= stored.lastPosition());
+        if (!belowOrder) {
+            return List.of();
+        }
+        List<ReceivedEvent> history = new ArrayList<>();
+        for (AppliedEvent recorded : readModel.appliedOf(orderId)) {
+            history.add(reader.readRecorded(recorded));
+        }
+        return history;
     }
 
     /**
@@ -192,14 +237,15 @@ final class RedriveCommand implements ConsumerCommand {
             boolean dryRun = options.dryRun();
             if (result.released()) {
                 released++;
-                out.printf("%s events=%d result=%s applied=%d duplicates=%d stale=%d%n", orderId, result.events(),
-                        dryRun ? "would_release" : "released", result.applied(), result.duplicates(), result.stale());
+                out.printf("%s events=%d result=%s applied=%d duplicates=%d stale=%d%s%n", orderId, result.events(),
+                        dryRun ? "would_release" : "released", result.applied(), result.duplicates(), result.stale(),
+                        result.reapplied() == 0 ? "" : " reapplied=" + result.reapplied());
                 if (dryRun) {
-                    log.info("consumer.redrive.dry_run order_id={} events={} result=would_release applied={} duplicates={} stale={}",
-                            orderId, result.events(), result.applied(), result.duplicates(), result.stale());
+                    log.info("consumer.redrive.dry_run order_id={} events={} result=would_release applied={} duplicates={} stale={} reapplied={}",
+                            orderId, result.events(), result.applied(), result.duplicates(), result.stale(), result.reapplied());
                 } else {
-                    log.info("consumer.redrive.order_released order_id={} events={} applied={} duplicates={} stale={}",
-                            orderId, result.events(), result.applied(), result.duplicates(), result.stale());
+                    log.info("consumer.redrive.order_released order_id={} events={} applied={} duplicates={} stale={} reapplied={}",
+                            orderId, result.events(), result.applied(), result.duplicates(), result.stale(), result.reapplied());
                 }
                 return;
             }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -269,12 +270,20 @@ final class Replay {
         long end = history.lastOffsets().get(partition) + 1;
         Progress.Partition shown = progress.start(2, partition, end - first);
         List<ReceivedEvent> batch = new ArrayList<>();
+        Map<UUID, ReceivedEvent> held = new HashMap<>(); // turned up before an earlier event of their order
         BatchResult[] result = {BatchResult.NONE};
         long[] read = {0};
         reader.read(partition, first, end, (records, position) -> {
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (history.match(partition, eventId(record)) == Match.FEED) {
+                UUID eventId = eventId(record);
+                Match match = history.match(partition, eventId);
+                if (match == Match.HOLD) {
+                    held.put(eventId, Records.toEvent(record));
+                } else if (match == Match.FEED) {
                     batch.add(Records.toEvent(record));
+                    for (UUID fed = eventId, next; (next = history.takeHeld(fed).orElse(null)) != null; fed = next) {
+                        batch.add(held.remove(next));
+                    }
                     if (batch.size() >= batchSize) {
                         result[0] = result[0].plus(apply(processor, batch));
                         batch.clear();

@@ -47,14 +47,8 @@ public class ReplayConfiguration {
      */
     static List<Pipe<EventContext>> replayPipes(EventJson json, Catalog catalog, RecentlyApplied recentlyApplied,
                                                 ReadModelRepository readModel) {
-        List<Pipe<EventContext>> pipes = ConsumerConfiguration.pipes(json, catalog, recentlyApplied, readModel);
-        if (pipes.stream().filter(SkipDuplicates.class::isInstance).count() != 1) {
-            throw new IllegalStateException("a replay replaces the one SkipDuplicates of the service's pipes, found "
-                    + pipes.stream().map(p -> p.getClass().getSimpleName()).toList());
-        }
-        return pipes.stream()
-                .map(pipe -> pipe instanceof SkipDuplicates ? SkipDuplicates.withoutRedis(readModel) : pipe)
-                .toList();
+        return ConsumerConfiguration.withDeduplication(ConsumerConfiguration.pipes(json, catalog, recentlyApplied, readModel),
+                SkipDuplicates.withoutRedis(readModel));
     }
 
     /** The replay's consumer: the service's settings, but no group, so it cannot move the group's offsets. */

@@ -34,7 +34,7 @@ final class ReplayRepository {
             ORDER BY order_id FOR UPDATE""";
 
     private static final String RECORDED_EVENTS = """
-            SELECT event_id, order_id, event_type, topic, partition, kafka_offset
+            SELECT event_id, order_id, event_type, position, topic, partition, kafka_offset
             FROM read_model.applied_event WHERE order_id = ANY(?)""";
 
     private static final String CUSTOMERS_OF_ORDERS = """
@@ -103,7 +103,7 @@ final class ReplayRepository {
         inChunks(List.copyOf(orderIds), chunk -> jdbc.query(con -> textArray(con, RECORDED_EVENTS, chunk),
                 rs -> {
                     events.add(new RecordedEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getInt(5), rs.getLong(6)));
+                            rs.getLong(4), rs.getString(5), rs.getInt(6), rs.getLong(7)));
                 }));
         return events;
     }

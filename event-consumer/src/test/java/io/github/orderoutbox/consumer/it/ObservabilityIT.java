@@ -106,6 +106,9 @@ class ObservabilityIT {
             assertThat(sample(metrics, "consumer_events_dead_lettered_total",
                     "exception=\"UnreadableEventException\"")).isEqualTo(1);
             assertThat(sum(metrics, "consumer_events_parked_total")).isEqualTo(1);
+            // The series the alert OrderEventOutOfPosition reads exists before anything is out of position.
+            assertThat(count(metrics, "consumer_events_out_of_position_total")).isOne();
+            assertThat(sum(metrics, "consumer_events_out_of_position_total")).isZero();
             assertThat(sum(metrics, "consumer_orders_blocked")).isEqualTo(1);
             for (String pipe : List.of("ValidateEventSchema", "EnrichOrderData", "SkipDuplicates", "SyncReadModel")) {
                 assertThat(sample(metrics, "consumer_pipe_seconds_count", "pipe=\"" + pipe + "\"")).as(pipe).isPositive();

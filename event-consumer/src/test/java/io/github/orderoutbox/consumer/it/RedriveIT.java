@@ -121,6 +121,26 @@ class RedriveIT {
     }
 
     @Test
+    void appliesADeadLetteredEventWhoseRedisKeyOutlivedItsRecordInPostgres() {
+        ConfigurableApplicationContext consumer = startConsumer();
+        ProducerRecord<byte[], byte[]> placed = events.record(placedWithNewProduct("x-1"));
+        blockByCatalogOutage("x-1", List.of(placed));
+        // A key Redis kept for an event no longer applied: a replay that did not apply it again
+        // failed to delete it, or died between its commit and the delete.
+        consumer.getBean(StringRedisTemplate.class).opsForValue().set(fixture.redisPrefix + eventId(placed), "1");
+
+        Run run = redrive();
+
+        assertThat(run.lines).containsExactly(
+                "x-1 events=1 result=released applied=1 duplicates=0 stale=0",
+                "redrive: selected=1 released=1 failed=0");
+        assertThat(fixture.jdbc.queryForObject("SELECT status FROM read_model.order_summary WHERE order_id = 'x-1'",
+                String.class)).isEqualTo("PLACED");
+        assertThat(fixture.count("SELECT count(*) FROM read_model.applied_event WHERE event_id = ?::uuid", eventId(placed)))
+                .isOne();
+    }
+
+    @Test
     void dryRunSaysWhatWouldHappenAndChangesNothing() {
         ConfigurableApplicationContext consumer = startConsumer();
         send(events.lifecycles("o-", 3));

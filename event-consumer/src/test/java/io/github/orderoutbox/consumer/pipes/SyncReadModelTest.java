@@ -16,6 +16,7 @@ import io.github.orderoutbox.consumer.readmodel.CustomerDelta;
 import io.github.orderoutbox.consumer.readmodel.LineRow;
 import io.github.orderoutbox.consumer.readmodel.OrderStatus;
 import io.github.orderoutbox.consumer.readmodel.OrderSummary;
+import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
 import io.github.orderoutbox.consumer.readmodel.ReadModelRepository;
 import io.github.orderoutbox.model.EventHeaders;
@@ -107,13 +108,21 @@ class SyncReadModelTest {
     }
 
     @Test
-    void anEventNotNewerThanTheOrderChangesNothing() {
+    void refusesAnEventNotNewerThanTheOrderAsOutOfPositionAndChangesNothing() {
         changes.load(List.of("o-1"), Map.of("o-1", stored("o-1", OrderStatus.PAID, 7)));
 
-        Outcome outcome = pipeline.send(context(new OrderShipped("o-1", "DHL", "T", T), 7));
-
-        assertThat(outcome).isInstanceOf(Outcome.Stopped.class);
-        assertThat(((Outcome.Stopped) outcome).reason().code()).isEqualTo("stale");
+        // It reached this pipe, so deduplication found no record of it: it was never applied.
+        assertThatThrownBy(() -> pipeline.send(context(new OrderShipped("o-1", "DHL", "T", T), 7)))
+                .isInstanceOf(PipeFailedException.class)
+                .cause().isInstanceOfSatisfying(OutOfPositionException.class, e -> {
+                    assertThat(e.orderId()).isEqualTo("o-1");
+                    assertThat(e.position()).isEqualTo(7);
+                    assertThat(e.orderPosition()).isEqualTo(7);
+                });
+        assertThatThrownBy(() -> pipeline.send(context(new OrderShipped("o-1", "DHL", "T", T), 3)))
+                .cause().isInstanceOf(OutOfPositionException.class)
+                .hasMessageEndingWith("(OrderShipped) is at outbox position 3, but the order already reflects position 7"
+                        + " and the event was never applied");
         assertThat(changes.isEmpty()).isTrue();
         assertThat(changes.order("o-1").orElseThrow().status()).isEqualTo(OrderStatus.PAID);
     }

@@ -30,7 +30,7 @@ class RebuildPlanTest {
     void leavesOutWhatCannotBeRebuiltAndSaysWhy() {
         List<RecordedEvent> recorded = List.of(
                 recorded(UUID.randomUUID(), "pruned", "OrderPaid", 0, 5),
-                new RecordedEvent(UUID.randomUUID(), "elsewhere", "OrderPlaced", "orders.events.dlq", 0, 1),
+                new RecordedEvent(UUID.randomUUID(), "elsewhere", "OrderPlaced", 1, "orders.events.dlq", 0, 1),
                 recorded(UUID.randomUUID(), "split", "OrderPlaced", 0, 4),
                 recorded(UUID.randomUUID(), "split", "OrderPaid", 1, 4),
                 recorded(UUID.randomUUID(), "expired", "OrderPlaced", 1, 2),

@@ -1,7 +1,6 @@
 package io.github.orderoutbox.consumer.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.orderoutbox.consumer.replay.RecordedHistory.Match;
 import java.util.List;
@@ -60,16 +59,38 @@ class RecordedHistoryTest {
     }
 
     @Test
-    void stopsAtAnEventWhoseEarlierEventsOfTheOrderDidNotTurnUp() {
+    void holdsAnEventThatTurnsUpBeforeAnEarlierOneOfItsOrderUntilThatOneIsFed() {
+        // A redrive applied o-3's payment (position 20, republished at offset 50) before its
+        // shipment (position 21, offset 45): pass 2 meets the shipment first.
+        UUID placed3 = UUID.randomUUID();
+        UUID paid3 = UUID.randomUUID();
+        UUID shipped3 = UUID.randomUUID();
+        RecordedHistory redriven = new RecordedHistory(List.of(
+                new RecordedEvent(placed3, "o-3", "OrderPlaced", 19, TOPIC, 1, 40),
+                new RecordedEvent(shipped3, "o-3", "OrderShipped", 21, TOPIC, 1, 45),
+                new RecordedEvent(paid3, "o-3", "OrderPaid", 20, TOPIC, 1, 50)));
+
+        assertThat(redriven.match(1, placed3)).isEqualTo(Match.FEED);
+        assertThat(redriven.takeHeld(placed3)).isEmpty();
+        assertThat(redriven.match(1, shipped3)).isEqualTo(Match.HOLD);
+        assertThat(redriven.match(1, shipped3)).as("a later copy of a held event").isEqualTo(Match.AGAIN);
+        assertThat(redriven.pending(1)).isEqualTo(2);
+        assertThat(redriven.match(1, paid3)).isEqualTo(Match.FEED);
+        assertThat(redriven.takeHeld(paid3)).contains(shipped3);
+        assertThat(redriven.takeHeld(shipped3)).isEmpty();
+        assertThat(redriven.pending(1)).isZero();
+        assertThat(redriven.notFed(1)).isEmpty();
+    }
+
+    @Test
+    void reportsAsNotFedAnEventHeldForAnEarlierOneThatNeverTurnedUp() {
         history.match(2, placed);
 
-        assertThatThrownBy(() -> history.match(2, shipped))
-                .isInstanceOf(RecordedHistory.OutOfOrderException.class)
-                .hasMessage("event " + shipped + " of order o-1 turned up before OrderPaid " + paid
-                        + " (recorded at orders.events-2@15), which it followed when first applied");
+        assertThat(history.match(2, shipped)).isEqualTo(Match.HOLD);
+        assertThat(history.notFed(2)).extracting(RecordedEvent::eventId).containsExactly(paid, shipped);
     }
 
     static RecordedEvent recorded(UUID id, String orderId, String type, int partition, long offset) {
-        return new RecordedEvent(id, orderId, type, TOPIC, partition, offset);
+        return new RecordedEvent(id, orderId, type, offset, TOPIC, partition, offset); // applied in offset order
     }
 }
