@@ -1,76 +1,83 @@
-package io.github.orderoutbox.testsupport.binaries;
+package io.github.orderoutbox.localstack.process;
 
-import io.github.orderoutbox.testsupport.TestServer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The lifecycle the servers run from binaries share: one child process at a time, started again
  * on the same port with the same files after a stop or a kill, its files deleted on close. A
- * subclass says how to start its process and, where SIGTERM is not the right way, how to stop it.
+ * subclass says how to start its process, how to probe it and, where the watchdog's signal is not
+ * the right way, how to stop it.
  */
-abstract class BinaryServer implements TestServer {
+public abstract class LocalServer implements AutoCloseable {
 
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    protected static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    final ServerFiles files;
+    protected final ServerFiles files;
     private final Duration startTimeout;
     private ServerProcess process;
     private boolean closed;
 
-    BinaryServer(ServerFiles files, Duration startTimeout) {
+    protected LocalServer(ServerFiles files, Duration startTimeout) {
         this.files = files;
         this.startTimeout = startTimeout;
     }
 
     /** Starts the server's process (not yet answering). */
-    abstract ServerProcess startProcess();
+    protected abstract ServerProcess startProcess();
 
-    /** Stops a running process cleanly; SIGTERM unless the server has a better way. */
-    void stopProcess(ServerProcess running) {
-        running.terminate(STOP_TIMEOUT);
+    /** Sends one cheap request (a query, a cluster description, a PING) and tells whether it was answered. */
+    public abstract boolean isAnswering();
+
+    /** Stops a running process cleanly: the watchdog's stop signal, unless the server has a better way. */
+    protected void stopProcess(ServerProcess running) {
+        running.stop(STOP_TIMEOUT);
     }
 
     /** Ends a running process when the server is closed and its files are about to be deleted. */
-    void endProcess(ServerProcess running) {
+    protected void endProcess(ServerProcess running) {
         running.kill();
     }
 
-    @Override
-    public final String source() {
-        return "binaries";
+    public final ServerFiles files() {
+        return files;
     }
 
-    @Override
-    public final boolean canBeStopped() {
-        return true;
-    }
-
-    @Override
-    public final synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
+    /**
+     * Starts the server (again, on the same port with the same data) and waits until it answers.
+     * The wait holds no lock, so a stop or kill from another thread (Ctrl-C during a start) ends
+     * the process at once, and this start then fails.
+     */
+    public final void start() {
+        ServerProcess started;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
+            if (isRunning()) {
+                return;
+            }
+            process = startProcess();
+            started = process;
         }
-        if (isRunning()) {
-            return;
-        }
-        process = startProcess();
-        process.awaitAnswering(this, startTimeout);
+        started.awaitAnswering(this::isAnswering, startTimeout);
     }
 
-    @Override
+    /** Shuts the server down gracefully; its data is kept for {@link #start()}. */
     public final synchronized void stop() {
         if (isRunning()) {
             stopProcess(process);
         }
     }
 
-    @Override
+    /** Kills the server's processes with SIGKILL, as a crash would; its data is kept for {@link #start()}. */
     public final synchronized void kill() {
         if (isRunning()) {
             process.kill();
         }
     }
 
+    /** Stops the server for good and deletes its data. */
     @Override
     public final synchronized void close() {
         if (closed) {
@@ -83,7 +90,12 @@ abstract class BinaryServer implements TestServer {
         files.deleteData();
     }
 
-    private boolean isRunning() {
+    /** The processes of the running server (its watchdog first), empty when it is not running. */
+    public final synchronized List<ProcessHandle> processTree() {
+        return isRunning() ? process.processTree() : List.of();
+    }
+
+    public final synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
 }
