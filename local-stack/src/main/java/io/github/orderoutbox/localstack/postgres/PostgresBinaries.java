@@ -13,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
@@ -80,23 +81,23 @@ final class PostgresBinaries {
      */
     void initdb(ServerFiles files, String superuser, String password) {
         handOverToServerUser(files.dataDirectory());
-        Path passwordFile = files.dataDirectory().resolveSibling(files.name() + ".initdb-password");
         try {
-            Files.writeString(passwordFile, password + "\n");
-            Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
-            ServerProcess.run("initdb", runAs, command("initdb",
-                            "--auth-local=trust", "--auth-host=scram-sha-256", "--username=" + superuser,
-                            "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C",
-                            "--no-instructions", "--pgdata=" + files.dataDirectory()),
-                    files.logFile(), COMMAND_TIMEOUT);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + passwordFile, e);
-        } finally {
+            // In the temporary directory, which the server user can always read; not beside the
+            // data, whose folder may be closed to it.
+            Path passwordFile = Files.createTempFile("initdb-password-", "");
             try {
+                Files.writeString(passwordFile, password + "\n");
+                Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
+                ServerProcess.run("initdb", runAs, command("initdb",
+                                "--auth-local=trust", "--auth-host=scram-sha-256", "--username=" + superuser,
+                                "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C",
+                                "--no-instructions", "--pgdata=" + files.dataDirectory()),
+                        files.logFile(), COMMAND_TIMEOUT);
+            } finally {
                 Files.deleteIfExists(passwordFile);
-            } catch (IOException e) {
-                // Only the dev password of a local stack, in its own data folder.
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not pass the superuser's password to initdb", e);
         }
     }
 
@@ -147,6 +148,13 @@ final class PostgresBinaries {
             return;
         }
         try {
+            // The server user must pass through the folder above the data (e.g. a --data-dir made
+            // with rwx------); the folders above that are the caller's to open.
+            Path parent = dataDirectory.toAbsolutePath().getParent();
+            var permissions = Files.getPosixFilePermissions(parent);
+            if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                Files.setPosixFilePermissions(parent, permissions);
+            }
             UserPrincipal user = dataDirectory.getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName(UNPRIVILEGED_USER);
             Files.setOwner(dataDirectory, user);
