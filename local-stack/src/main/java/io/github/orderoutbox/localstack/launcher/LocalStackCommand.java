@@ -17,12 +17,13 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 after Ctrl-C, or when a bounded run ({@code --exit-when-drained}) drained;
  * 1 when something did not start or a bounded run timed out; 2 for a bad option or a taken port.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+        versionProvider = LocalStackCommand.Version.class,
         description = {
-                "Runs the whole pipeline on this machine, no Docker needed: Postgres 17, a KRaft Kafka broker and Redis",
-                "from binaries on Maven Central, the outbox relay, the event consumer and the demo orders service,",
-                "each a separate process. All state lives in one folder (--data-dir); a second start reuses it.",
-                "Ctrl-C stops everything. Type p + Enter to write a poison event, r + Enter to redrive blocked orders."},
+                "Runs the whole pipeline on this machine, no Docker needed: Postgres 17, a KRaft Kafka broker and",
+                "Redis from binaries on Maven Central, the outbox relay, the event consumer and the demo orders",
+                "service, each a separate process. All state lives in one folder (--data-dir); the next start",
+                "reuses it. Ctrl-C stops everything. p + Enter writes a poison event, r + Enter redrives.", ""},
         footer = {"", "Exit codes: 0 stopped or drained, 1 failed or timed out, 2 bad option or port taken."})
 public final class LocalStackCommand implements Callable<Integer> {
 
@@ -32,50 +33,50 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--postgres-port", defaultValue = "5432", description = "Postgres (default: ${DEFAULT-VALUE})")
+    @Option(names = "--postgres-port", paramLabel = "PORT", defaultValue = "5432", description = "Postgres (default: ${DEFAULT-VALUE})")
     int postgresPort;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka's client listener (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092", description = "Kafka's client listener (default: ${DEFAULT-VALUE})")
     int kafkaPort;
 
-    @Option(names = "--kafka-controller-port", defaultValue = "9093",
+    @Option(names = "--kafka-controller-port", paramLabel = "PORT", defaultValue = "9093",
             description = "Kafka's KRaft controller listener (default: ${DEFAULT-VALUE})")
     int kafkaControllerPort;
 
-    @Option(names = "--redis-port", defaultValue = "6379", description = "Redis (default: ${DEFAULT-VALUE})")
+    @Option(names = "--redis-port", paramLabel = "PORT", defaultValue = "6379", description = "Redis (default: ${DEFAULT-VALUE})")
     int redisPort;
 
-    @Option(names = "--relay-port", defaultValue = "8080",
+    @Option(names = "--relay-port", paramLabel = "PORT", defaultValue = "8080",
             description = "the first relay's HTTP port; relay n gets this + 100 * (n - 1) (default: ${DEFAULT-VALUE})")
     int relayPort;
 
-    @Option(names = "--consumer-port", defaultValue = "8081",
+    @Option(names = "--consumer-port", paramLabel = "PORT", defaultValue = "8081",
             description = "the first consumer's HTTP port; consumer n gets this + 100 * (n - 1) (default: ${DEFAULT-VALUE})")
     int consumerPort;
 
-    @Option(names = "--demo-port", defaultValue = "8082", description = "the demo orders service's HTTP port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--demo-port", paramLabel = "PORT", defaultValue = "8082", description = "the demo orders service's HTTP port (default: ${DEFAULT-VALUE})")
     int demoPort;
 
-    @Option(names = "--relays", defaultValue = "1", description = "relay instances, each its own process (default: ${DEFAULT-VALUE})")
+    @Option(names = "--relays", paramLabel = "N", defaultValue = "1", description = "relay instances, each its own process (default: ${DEFAULT-VALUE})")
     int relays;
 
-    @Option(names = "--consumers", defaultValue = "1", description = "consumer instances, each its own process (default: ${DEFAULT-VALUE})")
+    @Option(names = "--consumers", paramLabel = "M", defaultValue = "1", description = "consumer instances, each its own process (default: ${DEFAULT-VALUE})")
     int consumers;
 
-    @Option(names = "--rate", defaultValue = "50", description = "orders per second the demo writes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "50", description = "orders per second the demo writes (default: ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--orders", defaultValue = "0", description = "stop writing after this many orders; 0 writes on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--orders", paramLabel = "N", defaultValue = "0", description = "stop writing after this many orders; 0 writes on (default: ${DEFAULT-VALUE})")
     long orders;
 
-    @Option(names = "--poison-every", defaultValue = "0", description = "make every n-th order's event a poison event; 0 never (default: ${DEFAULT-VALUE})")
+    @Option(names = "--poison-every", paramLabel = "N", defaultValue = "0", description = "make every n-th order's event a poison event; 0 never (default: ${DEFAULT-VALUE})")
     long poisonEvery;
 
     @Option(names = "--exit-when-drained",
             description = "bounded run (needs --orders): exit 0 once every event the demo wrote is applied to the read model and the consumer lag is 0")
     boolean exitWhenDrained;
 
-    @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "with --exit-when-drained: give up (exit 1) after this long, e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -83,17 +84,17 @@ public final class LocalStackCommand implements Callable<Integer> {
             description = "start only Postgres, Kafka and Redis, and print the settings to run the services from an IDE")
     boolean serversOnly;
 
-    @Option(names = "--data-dir", description = "the folder of all state and logs (default: .local-stack in the project)")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the folder of all state and logs (default: .local-stack in the project)")
     Path dataDirectory;
 
     @Option(names = "--reset", description = "delete the data folder first and start clean")
     boolean reset;
 
-    @Option(names = "--project-dir", defaultValue = ".", description = "the project's root, where the service jars are built (default: ${DEFAULT-VALUE})")
+    @Option(names = "--project-dir", paramLabel = "DIR", defaultValue = ".", description = "the project's root, where the service jars are built (default: ${DEFAULT-VALUE})")
     Path projectDirectory;
 
     /** A stand-in for the demo orders service's jar, for tests of the launcher itself. */
-    @Option(names = "--demo-jar", hidden = true)
+    @Option(names = "--demo-jar", paramLabel = "JAR", hidden = true)
     Path demoJar;
 
     public static void main(String[] arguments) {
@@ -137,6 +138,15 @@ public final class LocalStackCommand implements Callable<Integer> {
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new CommandLine.ParameterException(commandLine, "--timeout must be positive");
+        }
+    }
+
+    /** The project's version, from the launcher jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {"order-outbox local stack " + LaunchSettings.version()};
         }
     }
 

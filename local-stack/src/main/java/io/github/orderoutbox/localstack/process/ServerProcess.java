@@ -27,22 +27,30 @@ import java.util.function.BooleanSupplier;
  * file when this JVM closes it ({@link #stop}) or when this JVM is gone, however it died, because
  * the kernel then closes its end. At end of file the watchdog sends the server its stop signal
  * (SIGTERM, SIGINT for Postgres's fast shutdown) and SIGKILL if it is still there 30 s later. The
- * server runs in its own process group, so a Ctrl-C in the terminal reaches only the launcher,
- * which then stops the servers in its own order.
+ * server runs in a session of its own, so a Ctrl-C in the terminal reaches only the launcher (and
+ * the watchdogs, which ignore it), which then stops the servers in its own order.
  */
 public final class ServerProcess {
 
     /**
      * {@code $1} is the stop signal, the rest the server's command. The server gets no standard
-     * input; fd 3 keeps the pipe for the watchdog, which polls for the server's end after
-     * signalling it, so that it ends with the server and leaves nothing behind.
+     * input, and a session of its own ({@code setsid}, or Perl's {@code setpgrp} on macOS, which
+     * has no {@code setsid} command), so no signal of the terminal reaches it. Not the shell's job
+     * control ({@code set -m}): with a terminal, the shell would make itself the terminal's
+     * foreground group and take Ctrl-C from the launcher. fd 3 keeps the pipe for the watchdog,
+     * which polls for the server's end after signalling it, so that it ends with the server.
      */
     static final String WATCHDOG = """
             stop_signal=$1; shift
             trap '' INT
-            set -m 2>/dev/null
             exec 3<&0 0</dev/null
-            "$@" 3<&- &
+            if command -v setsid >/dev/null 2>&1; then
+              setsid "$@" 3<&- &
+            elif command -v perl >/dev/null 2>&1; then
+              perl -e 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "cannot run $ARGV[0]: $!\\n"' "$@" 3<&- &
+            else
+              "$@" 3<&- &
+            fi
             server=$!
             {
               cat <&3 >/dev/null 2>&1
