@@ -120,8 +120,11 @@ final class Launch {
         }
         for (Map.Entry<Service, Path> jar : settings.jars().entrySet()) {
             if (!Files.isRegularFile(jar.getValue())) {
-                return Optional.of("The jar of " + jar.getKey().module() + " is missing: " + jar.getValue()
-                        + "\nBuild the project first: ./mvnw -B -DskipTests package (./run does this by itself).");
+                Path module = settings.projectDirectory().resolve(jar.getKey().module());
+                return Optional.of("The jar of " + jar.getKey().module() + " is missing: " + jar.getValue() + "\n"
+                        + (Files.isDirectory(module)
+                                ? "Build the project first: ./mvnw -B -DskipTests package (./run does this by itself)."
+                                : "This checkout has no module " + jar.getKey().module() + " (" + module + ")."));
             }
         }
         return Optional.empty();
