@@ -1,8 +1,6 @@
 package io.github.orderoutbox.testsupport;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.github.orderoutbox.localstack.kafka.KafkaProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,39 +17,13 @@ import org.apache.kafka.common.TopicPartitionInfo;
 /** The admin requests that the Kafka servers need: probing the cluster and creating topics. */
 final class KafkaAdminCalls {
 
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
     private KafkaAdminCalls() {
     }
 
-    /**
-     * Tries a plain TCP connection first: an admin client would wait its whole timeout for a
-     * broker that is not listening yet, and report every refused connection on the way.
-     */
     static boolean describesCluster(String bootstrapServers) {
-        if (!acceptsConnections(bootstrapServers.split(",")[0].trim())) {
-            return false;
-        }
-        try (Admin admin = admin(bootstrapServers, PROBE_TIMEOUT)) {
-            return !admin.describeCluster().nodes().get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).isEmpty();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static boolean acceptsConnections(String hostAndPort) {
-        int colon = hostAndPort.lastIndexOf(':');
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(hostAndPort.substring(0, colon),
-                    Integer.parseInt(hostAndPort.substring(colon + 1))), 1_000);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return KafkaProbe.describesCluster(bootstrapServers);
     }
 
     static void createTopic(String bootstrapServers, String name, int partitions) {

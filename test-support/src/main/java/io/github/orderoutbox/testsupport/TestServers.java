@@ -1,8 +1,8 @@
 package io.github.orderoutbox.testsupport;
 
-import io.github.orderoutbox.testsupport.binaries.BinaryKafkaServer;
-import io.github.orderoutbox.testsupport.binaries.BinaryPostgresServer;
-import io.github.orderoutbox.testsupport.binaries.BinaryRedisServer;
+import io.github.orderoutbox.testsupport.binaries.LocalKafkaServer;
+import io.github.orderoutbox.testsupport.binaries.LocalPostgresServer;
+import io.github.orderoutbox.testsupport.binaries.LocalRedisServer;
 import io.github.orderoutbox.testsupport.docker.ContainerKafkaServer;
 import io.github.orderoutbox.testsupport.docker.ContainerPostgresServer;
 import io.github.orderoutbox.testsupport.docker.ContainerRedisServer;
@@ -25,7 +25,8 @@ import org.testcontainers.DockerClientFactory;
  *   <li>an environment variable naming a running server ({@link #POSTGRES_URL}, {@link #KAFKA_BOOTSTRAP_SERVERS},
  *       {@link #REDIS_URL});</li>
  *   <li>Docker, through Testcontainers, when a Docker engine is reachable;</li>
- *   <li>binaries from Maven Central, each server a separate OS process owned by this JVM.</li>
+ *   <li>binaries from Maven Central, each server a separate OS process owned by this JVM, as module
+ *       {@code local-stack} runs them.</li>
  * </ol>
  * {@link #SERVERS} can force {@code docker} or {@code binaries}. The shared servers start on first
  * use and stay up until the JVM exits; tests must not close them. Dedicated servers are for tests
@@ -92,7 +93,7 @@ public final class TestServers {
             case ENV -> given(EnvironmentPostgresServer.fromJdbcUrl(environmentOr(POSTGRES_URL, ""),
                     environmentOr(POSTGRES_USER, "postgres"), environmentOr(POSTGRES_PASSWORD, "postgres")));
             case DOCKER -> started(ContainerPostgresServer::launch);
-            case BINARIES -> started(BinaryPostgresServer::launch);
+            case BINARIES -> started(LocalPostgresServer::launch);
         };
     }
 
@@ -105,7 +106,7 @@ public final class TestServers {
         return switch (sourceOf(POSTGRES_URL)) {
             case ENV -> startDedicatedPostgres();
             case DOCKER -> started(() -> ContainerPostgresServer.launch(serverConfig));
-            case BINARIES -> started(() -> BinaryPostgresServer.launch(serverConfig));
+            case BINARIES -> started(() -> LocalPostgresServer.launch(serverConfig));
         };
     }
 
@@ -114,7 +115,7 @@ public final class TestServers {
         return switch (sourceOf(KAFKA_BOOTSTRAP_SERVERS)) {
             case ENV -> given(new EnvironmentKafkaServer(environmentOr(KAFKA_BOOTSTRAP_SERVERS, "")));
             case DOCKER -> started(ContainerKafkaServer::launch);
-            case BINARIES -> started(BinaryKafkaServer::launch);
+            case BINARIES -> started(LocalKafkaServer::launch);
         };
     }
 
@@ -123,7 +124,7 @@ public final class TestServers {
         return switch (sourceOf(REDIS_URL)) {
             case ENV -> given(EnvironmentRedisServer.fromUrl(environmentOr(REDIS_URL, "")));
             case DOCKER -> started(ContainerRedisServer::launch);
-            case BINARIES -> started(BinaryRedisServer::launch);
+            case BINARIES -> started(LocalRedisServer::launch);
         };
     }
 

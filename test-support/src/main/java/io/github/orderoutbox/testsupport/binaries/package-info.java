@@ -1,2 +1,2 @@
-/** Servers run from binaries on the class path (Maven Central artifacts), each as a separate OS process owned by this JVM. */
+/** The local stack's servers (module local-stack: binaries from Maven Central, each a separate OS process) as test servers. */
 package io.github.orderoutbox.testsupport.binaries;

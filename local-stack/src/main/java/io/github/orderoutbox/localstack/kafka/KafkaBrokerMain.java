@@ -1,4 +1,4 @@
-package io.github.orderoutbox.testsupport.binaries;
+package io.github.orderoutbox.localstack.kafka;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +14,9 @@ import kafka.tools.StorageTool;
  * {@code kafka.Kafka} as {@code kafka-server-start.sh} would.
  *
  * <p>Arguments: the path of {@code server.properties} and the cluster id to format with. The broker
- * halts when the JVM that started it is gone, so even a test JVM killed by a timeout leaves no
- * broker behind; on Linux the parent-death signal set by {@link ServerProcess} does the same
- * sooner, this watch covers the systems without {@code setpriv}.
+ * halts when the process that started it (the watchdog of
+ * {@link io.github.orderoutbox.localstack.process.ServerProcess}) is gone, a last guard behind the
+ * watchdog itself and, on Linux, the parent-death signal.
  */
 public final class KafkaBrokerMain {
 

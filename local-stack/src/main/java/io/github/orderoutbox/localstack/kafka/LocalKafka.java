@@ -1,6 +1,8 @@
-package io.github.orderoutbox.testsupport.binaries;
+package io.github.orderoutbox.localstack.kafka;
 
-import io.github.orderoutbox.testsupport.KafkaServer;
+import io.github.orderoutbox.localstack.process.LocalServer;
+import io.github.orderoutbox.localstack.process.ServerFiles;
+import io.github.orderoutbox.localstack.process.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,10 +14,11 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * Apache Kafka's own KRaft broker (one node, broker and controller combined) run in a separate JVM
- * from this JVM's class path. Its log directory and cluster id stay the same across restarts, so a
+ * from this JVM's class path (the launcher's jar names its dependencies in its manifest, which
+ * {@code -cp} honours too). Its log directory and cluster id stay the same across restarts, so a
  * killed broker comes back with its topics and records.
  */
-public final class BinaryKafkaServer extends BinaryServer implements KafkaServer {
+public final class LocalKafka extends LocalServer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -44,7 +47,7 @@ public final class BinaryKafkaServer extends BinaryServer implements KafkaServer
     private final Path loggingConfig;
     private final String clusterId = Uuid.randomUuid().toString();
 
-    private BinaryKafkaServer(ServerFiles files, int port, int controllerPort) {
+    private LocalKafka(ServerFiles files, int port, int controllerPort) {
         super(files, START_TIMEOUT);
         this.port = port;
         this.config = write(files.dataDirectory().resolve("server.properties"),
@@ -52,34 +55,47 @@ public final class BinaryKafkaServer extends BinaryServer implements KafkaServer
         this.loggingConfig = write(files.dataDirectory().resolve("logback.xml"), LOGBACK_WARNINGS_ONLY);
     }
 
-    /** Starts a new broker on free ports and waits until it describes its cluster. */
-    public static BinaryKafkaServer launch() {
+    /** For a test: a new broker on free ports, started, and answering. */
+    public static LocalKafka launch() {
         int port = ServerFiles.freePort();
         int controllerPort = ServerFiles.freePort();
         while (controllerPort == port) {
             controllerPort = ServerFiles.freePort();
         }
-        BinaryKafkaServer server = new BinaryKafkaServer(ServerFiles.forServer("kafka"), port, controllerPort);
+        LocalKafka server = new LocalKafka(ServerFiles.forServer("kafka"), port, controllerPort);
         server.start();
         return server;
     }
 
-    @Override
+    /**
+     * For the launcher: the broker whose log directory is in {@code files}, formatted on its first
+     * start and reused after that, listening on {@code port}. Not started yet.
+     */
+    public static LocalKafka keptIn(ServerFiles files, int port, int controllerPort) {
+        return new LocalKafka(files, port, controllerPort);
+    }
+
+    /** The {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return ServerFiles.LOOPBACK + ":" + port;
     }
 
+    @Override
+    public boolean isAnswering() {
+        return KafkaProbe.describesCluster(bootstrapServers());
+    }
+
     /** Started as a JVM whose shutdown hook closes the logs cleanly on SIGTERM; killed when closed. */
     @Override
-    ServerProcess startProcess() {
+    protected ServerProcess startProcess() {
         return ServerProcess.start("Kafka " + files.name(), brokerCommand(), files.logFile());
     }
 
     private List<String> brokerCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return concat(List.of(java), JVM_OPTIONS, List.of(
-                // Kafka logs through SLF4J; the class path of the module under test decides the binding
-                // (Logback in Spring Boot modules), and both configurations keep the broker quiet.
+                // Kafka logs through SLF4J; the class path decides the binding (Logback in the launcher
+                // and in Spring Boot modules' tests), and both configurations keep the broker quiet.
                 "-Dlogback.configurationFile=" + loggingConfig,
                 "-Dlog4j2.level=WARN",
                 "-cp", System.getProperty("java.class.path"),

@@ -1,10 +1,11 @@
-package io.github.orderoutbox.testsupport.binaries;
+package io.github.orderoutbox.localstack.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +20,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Where one server keeps its data and its log, and which loopback port it listens on. Names carry
- * the JVM's pid and a counter, e.g. {@code target/test-servers/kafka-4711-2/} and
- * {@code target/test-servers/kafka-4711-2.log}, so parallel builds and dedicated servers never meet.
+ * Where one server keeps its data and its log, and which loopback port it listens on. A test's
+ * servers get names that carry the JVM's pid and a counter, e.g. {@code target/test-servers/kafka-4711-2/}
+ * and {@code target/test-servers/kafka-4711-2.log}, so parallel builds and dedicated servers never
+ * meet; the launcher's servers get fixed places under its data directory, kept from one run to the next.
  */
-record ServerFiles(String name, Path dataDirectory, Path logFile) {
+public record ServerFiles(String name, Path dataDirectory, Path logFile) {
 
     /** Overrides the default {@code target/test-servers} below the working directory. */
-    static final String DIRECTORY_PROPERTY = "outbox.test-servers.dir";
+    public static final String DIRECTORY_PROPERTY = "outbox.test-servers.dir";
 
-    static final String LOOPBACK = "127.0.0.1";
+    public static final String LOOPBACK = "127.0.0.1";
 
     private static final int FIRST_PORT = 15_000;
     private static final int EPHEMERAL_PORTS_START = 32_768;
@@ -37,12 +39,12 @@ record ServerFiles(String name, Path dataDirectory, Path logFile) {
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
     /** Data and log both below the work directory (under {@code target/}). */
-    static ServerFiles forServer(String kind) {
+    public static ServerFiles forServer(String kind) {
         return forServer(kind, workDirectory());
     }
 
     /** Data below {@code dataParent}, log below the work directory. */
-    static ServerFiles forServer(String kind, Path dataParent) {
+    public static ServerFiles forServer(String kind, Path dataParent) {
         String name = kind + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         Path logDirectory = workDirectory();
         try {
@@ -75,7 +77,21 @@ record ServerFiles(String name, Path dataDirectory, Path logFile) {
         }
     }
 
-    static Path workDirectory() {
+    /**
+     * A fixed place that outlives this JVM, as the launcher keeps its servers' data: the data
+     * directory is created when missing and kept when present.
+     */
+    public static ServerFiles kept(String name, Path dataDirectory, Path logFile) {
+        try {
+            Files.createDirectories(dataDirectory);
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            return new ServerFiles(name, dataDirectory.toAbsolutePath(), logFile.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the directory of " + name + ": " + dataDirectory, e);
+        }
+    }
+
+    public static Path workDirectory() {
         return Path.of(System.getProperty(DIRECTORY_PROPERTY, "target/test-servers")).toAbsolutePath();
     }
 
@@ -85,7 +101,7 @@ record ServerFiles(String name, Path dataDirectory, Path logFile) {
      * server is down, any outgoing connection on the machine could take an ephemeral port as its
      * source port and keep the server from binding it again.
      */
-    static int freePort() {
+    public static int freePort() {
         for (int attempt = 0; attempt < 100; attempt++) {
             int candidate = ThreadLocalRandom.current().nextInt(FIRST_PORT, EPHEMERAL_PORTS_START);
             try (ServerSocket socket = new ServerSocket()) {
@@ -98,11 +114,30 @@ record ServerFiles(String name, Path dataDirectory, Path logFile) {
         throw new IllegalStateException("no free loopback port between " + FIRST_PORT + " and " + EPHEMERAL_PORTS_START);
     }
 
+    /**
+     * Whether a server could take this loopback port now: it can be bound, and nothing answers on
+     * it. The second check catches a server listening on all interfaces, which macOS lets a
+     * loopback bind share.
+     */
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
+        } catch (IOException taken) {
+            return false;
+        }
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 500);
+            return false;
+        } catch (IOException nobodyAnswers) {
+            return true;
+        }
+    }
+
     void deleteData() {
         deleteTree(dataDirectory);
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

