@@ -31,13 +31,12 @@ final class LauncherProcess implements AutoCloseable {
         this.err = err;
     }
 
-    /** {@code java -jar local-stack-<version>-launcher.jar --project-dir <root> --demo-jar <stand-in> <arguments>}. */
+    /** {@code java -jar local-stack-<version>-launcher.jar --project-dir <root> <arguments>}, as ./run does. */
     static LauncherProcess start(Path workDirectory, String name, List<String> arguments) throws IOException {
         Files.createDirectories(workDirectory);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", required("local-stack.launcher.jar"),
-                "--project-dir", required("project.root"),
-                "--demo-jar", standInDemoJar(workDirectory).toString()));
+                "--project-dir", required("project.root")));
         command.addAll(arguments);
         Path out = workDirectory.resolve(name + ".out");
         Path err = workDirectory.resolve(name + ".err");
@@ -110,26 +109,5 @@ final class LauncherProcess implements AutoCloseable {
                     + "; run the tests through Maven verify, which packages the jars first");
         }
         return value;
-    }
-
-    /**
-     * A jar of nothing but a manifest: {@link StandInDemo} as its main class, this test's class
-     * path as its Class-Path, so {@code java -jar} runs it as it would run demo-orders' jar.
-     */
-    static synchronized Path standInDemoJar(Path workDirectory) throws IOException {
-        Path jar = workDirectory.resolve("stand-in-demo.jar");
-        if (Files.exists(jar)) {
-            return jar;
-        }
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, StandInDemo.class.getName());
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, List.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .stream().map(entry -> new File(entry).getAbsoluteFile().toURI().toString())
-                .collect(Collectors.joining(" ")));
-        try (JarOutputStream ignored = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            // Only the manifest.
-        }
-        return jar;
     }
 }

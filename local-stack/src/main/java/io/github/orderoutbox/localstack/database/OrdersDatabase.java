@@ -1,6 +1,10 @@
 package io.github.orderoutbox.localstack.database;
 
 import io.github.orderoutbox.localstack.postgres.LocalPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,6 +62,31 @@ public final class OrdersDatabase {
                 create.execute(CREATE_DATABASE.formatted(DatabaseUsers.DATABASE, DatabaseUsers.OWNER.user()));
             }
             return true;
+        }
+    }
+
+    /**
+     * The demo's products in the consumer's catalogue (deploy/demo-catalog.sql, as docker-compose's
+     * demo-catalog service runs it), once the first consumer has created {@code catalog.product}.
+     * The script changes nothing when run again.
+     */
+    public static void seedDemoCatalog(LocalPostgres postgres) {
+        try (Connection connection = postgres.dataSource(DatabaseUsers.DATABASE).getConnection();
+             Statement script = connection.createStatement()) {
+            script.execute(resource("demo-catalog.sql"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not add the demo's products to catalog.product on " + postgres, e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = OrdersDatabase.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the launcher's jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -24,16 +24,17 @@ final class Banner {
         text.append("Ready in %d s: %d relay(s), %d consumer(s), the demo writing %d orders/s%s.%n".formatted(seconds,
                 relays.size(), consumers.size(), settings.demo().rate(),
                 settings.demo().orders() > 0 ? " until " + settings.demo().orders() + " orders" : ""));
-        boolean adminEnabled = !System.getenv().getOrDefault("RELAY_ADMIN_PASSWORD", "").isBlank();
         for (RunningService relay : relays) {
             text.append("  %-11s health %s  metrics %s%n".formatted(relay.name(), relay.url("/actuator/health"),
                     relay.url("/actuator/prometheus")));
-            text.append("  %-11s admin  %s (user admin, password $RELAY_ADMIN_PASSWORD%s)%n".formatted("",
-                    relay.url("/actuator/outbox"), adminEnabled ? "" : "; not set, so it refuses every request"));
+            text.append("  %-11s admin  %s (user admin, password %s)%n".formatted("",
+                    relay.url("/actuator/outbox"), ServiceEnvironment.operatorPasswordHint(ServiceEnvironment.RELAY_ADMIN_PASSWORD)));
         }
         for (RunningService consumer : consumers) {
             text.append("  %-11s health %s  metrics %s%n".formatted(consumer.name(), consumer.url("/actuator/health"),
                     consumer.url("/actuator/prometheus")));
+            text.append("  %-11s health details as user admin, password %s%n".formatted("",
+                    ServiceEnvironment.operatorPasswordHint(ServiceEnvironment.CONSUMER_ADMIN_PASSWORD)));
         }
         text.append("  %-11s status %s  metrics %s%n".formatted(demo.name(), demo.url("/demo/status"), demo.url("/actuator/prometheus")));
         text.append("  %-11s poison curl -X POST %s (or type p + Enter)%n".formatted("", demo.url("/demo/poison")));

@@ -196,6 +196,7 @@ final class Launch {
         terminal.line("Starting 1 of %d consumer(s) (it applies the read-model migrations) ...".formatted(settings.consumers()));
         RunningService firstConsumer = start(launcher, Service.CONSUMER, 1, settings.consumerPort(1));
         firstConsumer.awaitReady(SERVICE_START_TIMEOUT);
+        OrdersDatabase.seedDemoCatalog(postgres);
         List<RunningService> others = new ArrayList<>();
         for (int instance = 2; instance <= settings.relays(); instance++) {
             others.add(start(launcher, Service.RELAY, instance, settings.relayPort(instance)));

@@ -27,9 +27,6 @@ record LaunchSettings(Path dataDirectory, Path projectDirectory, int postgresPor
         for (Service service : Service.values()) {
             jars.put(service, ServiceLauncher.jarOf(service, project, version));
         }
-        if (command.demoJar != null) {
-            jars.put(Service.DEMO, command.demoJar.toAbsolutePath());
-        }
         return new LaunchSettings(data, project, command.postgresPort, command.kafkaPort, command.kafkaControllerPort,
                 command.redisPort, command.relayPort, command.consumerPort, command.demoPort, command.relays,
                 command.consumers, new DemoSettings(command.rate, command.orders, command.poisonEvery),

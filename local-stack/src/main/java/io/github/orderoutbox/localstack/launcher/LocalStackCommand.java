@@ -93,10 +93,6 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Option(names = "--project-dir", paramLabel = "DIR", defaultValue = ".", description = "the project's root, where the service jars are built (default: ${DEFAULT-VALUE})")
     Path projectDirectory;
 
-    /** A stand-in for the demo orders service's jar, for tests of the launcher itself. */
-    @Option(names = "--demo-jar", paramLabel = "JAR", hidden = true)
-    Path demoJar;
-
     public static void main(String[] arguments) {
         // Before any logger exists: the launcher's own quiet configuration, not a logback.xml that
         // would also be found by the applications whose tests have this module on their class path.

@@ -14,6 +14,24 @@ public final class ServiceEnvironment {
     private ServiceEnvironment() {
     }
 
+    public static final String RELAY_ADMIN_PASSWORD = "RELAY_ADMIN_PASSWORD";
+    public static final String CONSUMER_ADMIN_PASSWORD = "CONSUMER_ADMIN_PASSWORD";
+    /** docker-compose.yml's default too: a local stack is for trying things, never for production. */
+    public static final String DEVELOPMENT_OPERATOR_PASSWORD = "admin-dev-only";
+
+    /** The operator's password from the caller's environment variable, else the development-only default. */
+    public static String operatorPassword(String variable) {
+        String given = System.getenv(variable);
+        return given == null || given.isBlank() ? DEVELOPMENT_OPERATOR_PASSWORD : given;
+    }
+
+    /** How the banner names the password without printing one the caller chose. */
+    public static String operatorPasswordHint(String variable) {
+        String given = System.getenv(variable);
+        return given == null || given.isBlank() ? DEVELOPMENT_OPERATOR_PASSWORD + " (set $" + variable + " to change it)"
+                : "$" + variable;
+    }
+
     public static Map<String, String> of(Service service, Endpoints endpoints, int port, DemoSettings demo) {
         return switch (service) {
             case RELAY -> relay(endpoints, port);
@@ -24,21 +42,25 @@ public final class ServiceEnvironment {
 
     /**
      * As compose's {@code outbox-relay}: the relay as {@code relay_app}, migrations as the owner,
-     * twelve partitions for {@code orders.events}, and the admin password from the caller's own
-     * {@code RELAY_ADMIN_PASSWORD} (none: the admin endpoints refuse everyone).
+     * twelve partitions for {@code orders.events}, and the operator's password as compose gives it:
+     * the caller's own {@code RELAY_ADMIN_PASSWORD}, else the development-only default.
      */
     static Map<String, String> relay(Endpoints endpoints, int port) {
         Map<String, String> environment = database(endpoints, DatabaseUsers.RELAY);
         environment.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
         environment.put("RELAY_TOPIC_PARTITIONS", "12");
-        environment.put("RELAY_ADMIN_PASSWORD", System.getenv().getOrDefault("RELAY_ADMIN_PASSWORD", ""));
+        environment.put(RELAY_ADMIN_PASSWORD, operatorPassword(RELAY_ADMIN_PASSWORD));
         environment.put("SERVER_PORT", Integer.toString(port));
         return environment;
     }
 
-    /** As compose's {@code event-consumer}: the consumer as {@code event_consumer_app}, migrations as the owner. */
+    /**
+     * As compose's {@code event-consumer}: the consumer as {@code event_consumer_app}, migrations as
+     * the owner, the operator's password as for the relay.
+     */
     static Map<String, String> consumer(Endpoints endpoints, int port) {
         Map<String, String> environment = database(endpoints, DatabaseUsers.CONSUMER);
+        environment.put(CONSUMER_ADMIN_PASSWORD, operatorPassword(CONSUMER_ADMIN_PASSWORD));
         environment.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", endpoints.kafkaBootstrapServers());
         environment.put("SPRING_DATA_REDIS_URL", endpoints.redisUrl());
         environment.put("SERVER_PORT", Integer.toString(port));
