@@ -27,7 +27,7 @@ record ChaosSettings(long seed, Duration load, int eventsPerSecond, int writers,
                 Duration.parse(System.getProperty("chaos.load", "PT3M30S")),
                 Integer.getInteger("chaos.rate", 100),
                 Integer.getInteger("chaos.writers", 6),
-                Duration.parse(System.getProperty("chaos.fault-every", "PT20S")),
+                Duration.parse(System.getProperty("chaos.fault-every", "PT15S")),
                 Duration.parse(System.getProperty("chaos.sample-every", "PT5S")),
                 Duration.parse(System.getProperty("chaos.drain-timeout", "PT3M")),
                 System.getProperty("chaos.csv"));
