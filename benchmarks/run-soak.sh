@@ -6,6 +6,7 @@
 #
 #   benchmarks/run-soak.sh                         # an hour, a fault every 5 minutes, 100 tx/s
 #   SOAK_MINUTES=20 SOAK_SEED=42 benchmarks/run-soak.sh
+#   benchmarks/run-soak.sh -o -Dconsumer.jar=/path/to/other/event-consumer.jar   # further Maven arguments
 #
 # Writes benchmarks/results/soak-<timestamp>.csv and copies the chaos report beside it; the
 # services' logs stay in end-to-end-tests/target/chaos/seed-<seed>/. Exits non-zero when an
@@ -25,7 +26,7 @@ status=0
 ./mvnw -B -pl end-to-end-tests -am verify \
   -Dit.test=ChaosIT -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dchaos.seed="$seed" -Dchaos.load="PT${minutes}M" -Dchaos.rate="$rate" -Dchaos.fault-every="$fault_every" \
-  -Dchaos.sample-every=PT1M -Dchaos.drain-timeout=PT10M -Dchaos.csv="$csv" || status=$?
+  -Dchaos.sample-every=PT1M -Dchaos.drain-timeout=PT10M -Dchaos.csv="$csv" "$@" || status=$?
 cp end-to-end-tests/target/chaos-report.md "benchmarks/results/soak-$stamp-report.md" 2>/dev/null || true
 echo "soak: samples in ${csv}, report in benchmarks/results/soak-$stamp-report.md (exit ${status})"
 exit "$status"

@@ -76,8 +76,8 @@ final class ChaosStack implements AutoCloseable {
     void startServices() {
         relays.forEach(Service::start);
         consumers.forEach(Service::start);
-        relays.forEach(service -> service.awaitHttp(Duration.ofSeconds(120)));
-        consumers.forEach(service -> service.awaitHttp(Duration.ofSeconds(120)));
+        relays.forEach(service -> service.awaitHttp(Duration.ofMinutes(5)));
+        consumers.forEach(service -> service.awaitHttp(Duration.ofMinutes(5)));
     }
 
     List<Service> services() {
