@@ -4,6 +4,7 @@ import io.github.orderoutbox.db.MigrationSet;
 import io.github.orderoutbox.testsupport.KafkaServer;
 import io.github.orderoutbox.testsupport.PostgresServer;
 import io.github.orderoutbox.testsupport.RedisServer;
+import io.github.orderoutbox.testsupport.ServerAssumptions;
 import io.github.orderoutbox.testsupport.ServiceSettings;
 import io.github.orderoutbox.testsupport.TestServers;
 import java.io.IOException;
@@ -54,6 +55,10 @@ final class ChaosStack implements AutoCloseable {
         postgres = closeLater(TestServers.startDedicatedPostgres());
         kafka = closeLater(TestServers.startDedicatedKafka());
         redis = closeLater(TestServers.startDedicatedRedis());
+        // Servers given by the environment cannot be killed: the run is skipped, not faked.
+        ServerAssumptions.assumeStoppable(postgres);
+        ServerAssumptions.assumeStoppable(kafka);
+        ServerAssumptions.assumeStoppable(redis);
         database = postgres.createDatabase("chaos");
         PGSimpleDataSource admin = dataSource();
         MigrationSet.OUTBOX.migrate(admin);

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,7 +86,6 @@ final class OrderWriters {
     private final ChaosSettings settings;
     private final EventJson json = new EventJson();
     private final List<String> active = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<String, Boolean> finished = new ConcurrentHashMap<>();
     private final AtomicInteger orderSequence = new AtomicInteger();
     private final AtomicLong nextSlot = new AtomicLong(System.nanoTime());
     private final AtomicLong committed = new AtomicLong();
@@ -253,7 +251,6 @@ final class OrderWriters {
             committed.incrementAndGet();
             if (step + 1 >= plan.length()) {
                 active.remove(orderId);
-                finished.put(orderId, true);
             }
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection);
