@@ -5,12 +5,10 @@ import io.github.orderoutbox.testsupport.PostgresServer;
 import java.util.Map;
 
 /** The local stack's Postgres as a test server: a new cluster on a free port, its data deleted on close. */
-public final class LocalPostgresServer implements PostgresServer {
-
-    private final LocalPostgres server;
+public final class LocalPostgresServer extends LocalTestServer<LocalPostgres> implements PostgresServer {
 
     private LocalPostgresServer(LocalPostgres server) {
-        this.server = server;
+        super(server);
     }
 
     /** Creates a new data directory with {@code initdb} and starts the server on a free port. */
@@ -49,45 +47,5 @@ public final class LocalPostgresServer implements PostgresServer {
     @Override
     public String adminDatabase() {
         return LocalPostgres.ADMIN_DATABASE;
-    }
-
-    @Override
-    public String source() {
-        return "binaries";
-    }
-
-    @Override
-    public boolean isAnswering() {
-        return server.isAnswering();
-    }
-
-    @Override
-    public boolean canBeStopped() {
-        return true;
-    }
-
-    @Override
-    public void stop() {
-        server.stop();
-    }
-
-    @Override
-    public void kill() {
-        server.kill();
-    }
-
-    @Override
-    public void start() {
-        server.start();
-    }
-
-    @Override
-    public void close() {
-        server.close();
-    }
-
-    @Override
-    public String toString() {
-        return server.toString();
     }
 }

@@ -4,12 +4,10 @@ import io.github.orderoutbox.localstack.redis.LocalRedis;
 import io.github.orderoutbox.testsupport.RedisServer;
 
 /** The local stack's {@code redis-server} as a test server, on a free port. */
-public final class LocalRedisServer implements RedisServer {
-
-    private final LocalRedis server;
+public final class LocalRedisServer extends LocalTestServer<LocalRedis> implements RedisServer {
 
     private LocalRedisServer(LocalRedis server) {
-        this.server = server;
+        super(server);
     }
 
     /** Starts a new server on a free port and waits until it answers PING. */
@@ -25,45 +23,5 @@ public final class LocalRedisServer implements RedisServer {
     @Override
     public int port() {
         return server.port();
-    }
-
-    @Override
-    public String source() {
-        return "binaries";
-    }
-
-    @Override
-    public boolean isAnswering() {
-        return server.isAnswering();
-    }
-
-    @Override
-    public boolean canBeStopped() {
-        return true;
-    }
-
-    @Override
-    public void stop() {
-        server.stop();
-    }
-
-    @Override
-    public void kill() {
-        server.kill();
-    }
-
-    @Override
-    public void start() {
-        server.start();
-    }
-
-    @Override
-    public void close() {
-        server.close();
-    }
-
-    @Override
-    public String toString() {
-        return server.toString();
     }
 }
