@@ -66,6 +66,12 @@ final class PackagedService implements AutoCloseable {
         return HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 
+    /** The address of {@code path} on the service's web server; the service must be ready. */
+    URI uri(String path) throws IOException {
+        return URI.create("http://127.0.0.1:" + port().orElseThrow(() -> new IllegalStateException(name + " has no port yet"))
+                + path);
+    }
+
     private OptionalInt port() throws IOException {
         Matcher matcher = PORT.matcher(Files.readString(log, StandardCharsets.UTF_8));
         return matcher.find() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();

@@ -47,7 +47,22 @@ public final class ServiceJar {
      */
     public static Process startWithEnvironment(String jarProperty, Map<String, String> environment, Path log)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaJar(jarProperty));
+        return startWithEnvironment(jarProperty, environment, List.of(), log);
+    }
+
+    /**
+     * Starts {@code java -jar <jar> <arguments...>}, configured by {@code environment} alone, as an
+     * operator runs a service's command ({@code SPRING_DATASOURCE_URL=... java -jar event-consumer.jar
+     * redrive --order-id=o-1}). Of this JVM's own environment only {@link #INHERITED_VARIABLES} are
+     * passed on.
+     *
+     * @param jarProperty the system property naming the jar
+     */
+    public static Process startWithEnvironment(String jarProperty, Map<String, String> environment, List<String> arguments,
+                                               Path log) throws IOException {
+        List<String> command = javaJar(jarProperty);
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().retainAll(INHERITED_VARIABLES);
         builder.environment().putAll(environment);
         return start(builder, log);

@@ -16,7 +16,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The demo's parts, assembled in one place: the orders service (business rows and outbox rows in
@@ -31,7 +30,7 @@ public class DemoConfiguration {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         // The writer and the repository share the data source of the transaction manager, so both
         // run on the connection of the same transaction; OutboxWriter refuses to write outside one.
-        return new Orders(new TransactionTemplate(transactionManager), new OrderRepository(jdbc), new OutboxWriter(jdbc),
+        return new Orders(transactionManager, new OrderRepository(jdbc), new OutboxWriter(jdbc),
                 new JacksonPayloads(new EventJson().mapper()), Clock.systemUTC());
     }
 

@@ -24,7 +24,7 @@ public final class DemoProgress {
                 .register(registry);
         events = Counter.builder("demo.events.written").description("Events appended to the outbox (committed), poison included")
                 .register(registry);
-        poison = Counter.builder("demo.poison.written").description("Poison events appended: payments the consumer dead-letters")
+        poison = Counter.builder("demo.poison.written").description("Poison events appended: deliveries committed before their shipment, which the consumer dead-letters")
                 .register(registry);
         Gauge.builder("demo.orders.open", open, AtomicLong::get)
                 .description("Orders placed that have not reached their final state (delivered or cancelled)").register(registry);

@@ -19,7 +19,9 @@ import java.util.random.RandomGenerator;
  *   <li><b>Baskets.</b> One to four lines of distinct products, one to three units each.</li>
  *   <li><b>Lifecycles.</b> Of a hundred orders, about 85 are paid, shipped and delivered, 10 are
  *       cancelled by the customer before payment and 5 are paid and then cancelled (out of stock)
- *       before shipping. A poison order is paid in the wrong currency, then shipped and delivered.</li>
+ *       before shipping. A poison order is paid, then shipped and delivered by two overlapping
+ *       transactions, the delivery's skipping the order-row lock (see
+ *       {@code Orders.shipAndDeliverSkippingTheLock}).</li>
  * </ul>
  * Thread-safe: it draws from a {@link RandomGenerator} given per call.
  */
@@ -27,6 +29,9 @@ public final class OrderMix {
 
     static final int REGULARS = 5;
     static final int OCCASIONAL_CUSTOMERS = 20_000;
+
+    /** Paid as usual; then shipped and delivered out of commit order, and the delivery recorded on the order. */
+    static final List<Step> POISON = List.of(Step.PAY, Step.SHIP_AND_DELIVER_SKIPPING_THE_LOCK, Step.RECORD_DELIVERY);
 
     private final Clock clock;
 
@@ -41,7 +46,7 @@ public final class OrderMix {
                 : "c-" + (1 + random.nextInt(OCCASIONAL_CUSTOMERS));
         String currency = currencyOf(customer);
         OrderPlaced order = OrderPlaced.of(orderId, customer, basket(currency, random), clock.instant());
-        return new PlannedOrder(order, poison ? List.of(Step.PAY_IN_WRONG_CURRENCY, Step.SHIP, Step.DELIVER)
+        return new PlannedOrder(order, poison ? POISON
                 : lifecycle(random));
     }
 

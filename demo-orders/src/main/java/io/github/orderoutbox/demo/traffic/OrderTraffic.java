@@ -1,6 +1,7 @@
 package io.github.orderoutbox.demo.traffic;
 
 import io.github.orderoutbox.demo.order.Orders;
+import io.github.orderoutbox.demo.order.SkippedLock;
 import io.github.orderoutbox.demo.progress.DemoProgress;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -28,6 +29,10 @@ import org.springframework.context.SmartLifecycle;
  * pauses for the same backoff, so an outage costs one warning per attempt, not one per order. The
  * orders of a run are numbered {@code o-<run>-<n>}, the run being random, so a restarted demo never
  * reuses an order id; orders left open by an earlier run stay as they were.
+ *
+ * <p>A poison order's shipment holds a scheduler thread for {@code demo.poison-hold}
+ * (see {@link Orders#shipAndDeliverSkippingTheLock}); with {@code demo.threads} of them, the others
+ * go on meanwhile.
  */
 public final class OrderTraffic implements SmartLifecycle {
 
@@ -98,20 +103,34 @@ public final class OrderTraffic implements SmartLifecycle {
     }
 
     /**
-     * Places a new order and pays it in the wrong currency at once (two transactions, as any order's
-     * placing and payment are); it is then shipped and delivered like the others.
+     * Writes one poison now, in the caller's thread: places a new order, pays it, then ships and
+     * delivers it with the delivery skipping the order-row lock, and records the delivery on the
+     * order. Returns once all of it has committed (after {@code demo.poison-hold}).
      */
     public Poison poisonNow() {
         String orderId = "o-" + run + "-poison-" + poisonOnDemand.incrementAndGet();
         PlannedOrder plan = mix.next(orderId, true, ThreadLocalRandom.current());
         orders.place(plan.order());
         progress.orderPlaced();
-        UUID eventId = orders.payInWrongCurrency(orderId, paymentId());
+        try {
+            orders.pay(orderId, paymentId());
+            progress.eventWritten(false);
+            SkippedLock poison = shipAndDeliverSkippingTheLock(orderId);
+            orders.recordDelivery(orderId);
+            return new Poison(orderId, poison.deliveredEventId(), poison.shippedEventId());
+        } finally {
+            progress.orderFinished();
+        }
+    }
+
+    private SkippedLock shipAndDeliverSkippingTheLock(String orderId) {
+        SkippedLock poison = orders.shipAndDeliverSkippingTheLock(orderId, carrier(), trackingNumber(), settings.poisonHold());
+        progress.eventWritten(false);
         progress.eventWritten(true);
-        log.info("demo.poison.written order_id={} event_id={}", orderId, eventId);
-        scheduleStep(plan, 1, 0);
-        String currency = plan.order().currency();
-        return new Poison(orderId, eventId, currency, Orders.otherCurrency(currency));
+        log.info("demo.poison.written order_id={} event_id={} event_type=OrderDelivered shipped_event_id={}"
+                + " effect=\"committed before OrderShipped, whose outbox id is lower\"", orderId,
+                poison.deliveredEventId(), poison.shippedEventId());
+        return poison;
     }
 
     private void placeNext() {
@@ -172,25 +191,25 @@ public final class OrderTraffic implements SmartLifecycle {
     private void runStep(PlannedOrder plan, int index, int failures) {
         Step step = plan.steps().get(index);
         String orderId = plan.orderId();
-        UUID eventId;
         try {
-            eventId = switch (step) {
+            switch (step) {
                 case PAY -> orders.pay(orderId, paymentId());
-                case PAY_IN_WRONG_CURRENCY -> orders.payInWrongCurrency(orderId, paymentId());
                 case SHIP -> orders.ship(orderId, carrier(), trackingNumber());
                 case DELIVER -> orders.deliver(orderId);
                 case CANCEL_BY_CUSTOMER -> orders.cancel(orderId, "customer request");
                 case CANCEL_OUT_OF_STOCK -> orders.cancel(orderId, "out of stock");
-            };
+                case SHIP_AND_DELIVER_SKIPPING_THE_LOCK -> shipAndDeliverSkippingTheLock(orderId);
+                case RECORD_DELIVERY -> orders.recordDelivery(orderId);
+            }
         } catch (RuntimeException e) {
             log.warn("demo.order.step_failed order_id={} step={} attempt={} retry_in={} error=\"{}\"", orderId, step,
                     failures + 1, backoff(failures + 1), e.getMessage());
             scheduleStep(plan, index, failures + 1);
             return;
         }
-        progress.eventWritten(step == Step.PAY_IN_WRONG_CURRENCY);
-        if (step == Step.PAY_IN_WRONG_CURRENCY) {
-            log.info("demo.poison.written order_id={} event_id={}", orderId, eventId);
+        // The poison counts its two events itself; recording the delivery appends none.
+        if (step != Step.SHIP_AND_DELIVER_SKIPPING_THE_LOCK && step != Step.RECORD_DELIVERY) {
+            progress.eventWritten(false);
         }
         scheduleStep(plan, index + 1, 0);
     }

@@ -4,7 +4,7 @@ import io.github.orderoutbox.demo.progress.DemoProgress;
 import io.github.orderoutbox.demo.progress.DemoStatus;
 import io.github.orderoutbox.demo.traffic.OrderTraffic;
 import io.github.orderoutbox.demo.traffic.Poison;
-import io.github.orderoutbox.model.events.OrderPaid;
+import io.github.orderoutbox.model.events.OrderDelivered;
 import java.util.Objects;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,12 +29,17 @@ public class DemoController {
         return progress.status();
     }
 
-    /** Writes one poison event now: a new order, paid in another currency than its own. */
+    /**
+     * Writes one poison now: a new order, paid, then shipped and delivered by two overlapping
+     * transactions, the delivery's skipping the order-row lock. Answers once all has committed.
+     */
     @PostMapping("/poison")
     public PoisonWritten poison() {
         Poison poison = traffic.poisonNow();
-        return new PoisonWritten(poison.orderId(), poison.eventId(), OrderPaid.TYPE,
-                "paid in " + poison.paidCurrency() + " but the order is in " + poison.orderCurrency()
-                        + ": the consumer dead-letters it (SyncReadModel) and blocks the order");
+        return new PoisonWritten(poison.orderId(), poison.eventId(), OrderDelivered.TYPE,
+                "OrderDelivered was appended without the order-row lock and committed before OrderShipped (event "
+                        + poison.shippedEventId() + "), whose outbox id is lower: the consumer receives it for a paid"
+                        + " order, dead-letters it (SyncReadModel: delivered, but the order is paid), blocks the order"
+                        + " and parks OrderShipped; redrive applies both in outbox-position order");
     }
 }

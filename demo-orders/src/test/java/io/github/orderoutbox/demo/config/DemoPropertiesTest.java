@@ -26,6 +26,7 @@ class DemoPropertiesTest {
             assertThat(properties.poisonEvery()).isZero();
             assertThat(properties.stepDelay()).isEqualTo(Duration.ofSeconds(2));
             assertThat(properties.threads()).isEqualTo(4);
+            assertThat(properties.poisonHold()).isEqualTo(Duration.ofSeconds(2));
             assertThat(properties.traffic().placementInterval()).isEqualTo(Duration.ofMillis(20));
         });
     }
@@ -47,10 +48,12 @@ class DemoPropertiesTest {
     }
 
     @Test
-    void refusesANegativeOrderCountOrAZeroStepDelay() {
+    void refusesANegativeOrderCountAZeroStepDelayOrANegativePoisonHold() {
         context.withPropertyValues("demo.orders=-1").run(started -> assertThat(started).hasFailed()
                 .getFailure().rootCause().hasMessageContaining("demo.orders"));
         context.withPropertyValues("demo.step-delay=0s").run(started -> assertThat(started).hasFailed()
                 .getFailure().rootCause().hasMessageContaining("demo.step-delay"));
+        context.withPropertyValues("demo.poison-hold=-1s").run(started -> assertThat(started).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("demo.poison-hold"));
     }
 }

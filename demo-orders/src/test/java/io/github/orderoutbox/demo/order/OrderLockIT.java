@@ -32,7 +32,7 @@ class OrderLockIT {
     private final DemoDatabase database = DemoDatabase.migrated("demo_order_lock_it");
     private final DataSource writer = database.writer();
     private final TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(writer));
-    private final Orders orders = new Orders(transactions, new OrderRepository(new JdbcTemplate(writer)),
+    private final Orders orders = new Orders(transactions.getTransactionManager(), new OrderRepository(new JdbcTemplate(writer)),
             new OutboxWriter(writer), new JacksonPayloads(new EventJson().mapper()), Clock.systemUTC());
 
     @Test
