@@ -63,12 +63,12 @@ class ComposeEnvironmentIT extends UserPathSuite {
 
     @Override
     Map<String, String> relayEnvironment() {
-        return reachable(compose.environment("outbox-relay"));
+        return reachable(compose.environment("outbox-relay-1"));
     }
 
     @Override
     Map<String, String> consumerEnvironment() {
-        return reachable(compose.environment("event-consumer"));
+        return reachable(compose.environment("event-consumer-1"));
     }
 
     /**
@@ -92,7 +92,7 @@ class ComposeEnvironmentIT extends UserPathSuite {
     @Test
     void shipsAsDefaultDatabaseUsersTheLoginUsersComposeGivesAndCreates() throws IOException {
         String roles = Files.readString(projectRoot.resolve("deploy/postgres-roles.sql"), StandardCharsets.UTF_8);
-        for (String[] service : new String[][] {{"outbox-relay", "outbox-relay"}, {"event-consumer", "event-consumer"}}) {
+        for (String[] service : new String[][] {{"outbox-relay-1", "outbox-relay"}, {"event-consumer-1", "event-consumer"}}) {
             String shipped = defaultDatabaseUser(service[1]);
             assertThat(shipped).as("spring.datasource.username in %s's application.yml", service[1])
                     .isEqualTo(compose.environment(service[0]).get("SPRING_DATASOURCE_USERNAME"));
