@@ -9,6 +9,7 @@ import io.github.orderoutbox.consumer.pipeline.PipeTimer;
 import io.github.orderoutbox.consumer.pipeline.Pipeline;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
 import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
+import io.github.orderoutbox.consumer.readmodel.EventIdReusedException;
 import io.github.orderoutbox.consumer.readmodel.OrderRelease;
 import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
@@ -253,6 +254,12 @@ public final class BatchProcessor {
                         letter.event(), outOfPosition.eventId(), outOfPosition.orderId(), outOfPosition.position(),
                         outOfPosition.orderPosition(), receipt.topic(), receipt.partition(), receipt.offset());
                 metrics.outOfPosition();
+            } else if (letter.failure() instanceof EventIdReusedException reused) {
+                // A second event under an id applied before: the writer made no new id for it.
+                log.error("consumer.event.id_reused event=\"{}\" event_id={} order_id={} position={} applied_position={} dead_letter={}-{}@{} effect=\"order blocked until redriven\"",
+                        letter.event(), reused.eventId(), reused.orderId(), reused.position(),
+                        reused.appliedPosition(), receipt.topic(), receipt.partition(), receipt.offset());
+                metrics.eventIdReused();
             } else {
                 log.warn("consumer.event.dead_lettered event=\"{}\" event_id={} pipe={} attempts={} reason=\"{}\" dead_letter={}-{}@{}",
                         letter.event(), letter.eventId().map(UUID::toString).orElse("unknown"), letter.pipe(),

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code consumer.events.out.of.position}: events older than their order and never applied,
  *       dead-lettered (a fault of the order's stream: a writer that skipped the order lock, a relay
  *       that republished an event after a later one);</li>
+ *   <li>{@code consumer.events.id.reused}: events under an id applied before at another outbox
+ *       position, dead-lettered (a fault of the writer, which reused the id);</li>
  *   <li>{@code consumer.events.dead.lettered{pipe,exception}}, {@code consumer.events.parked},
  *       {@code consumer.orders.blocked}: dead letters, records held back, orders waiting for a
  *       redrive;</li>
@@ -39,6 +41,7 @@ public final class ConsumerMetrics {
     private final Counter duplicates;
     private final Counter stale;
     private final Counter outOfPosition;
+    private final Counter idReused;
     private final Counter parked;
     private final Counter redisFailures;
     private final Counter batchRetries;
@@ -56,6 +59,9 @@ public final class ConsumerMetrics {
                 .register(registry);
         outOfPosition = Counter.builder("consumer.events.out.of.position")
                 .description("Events older than their order's newest applied event and never applied:"
+                        + " dead-lettered, their order blocked").register(registry);
+        idReused = Counter.builder("consumer.events.id.reused")
+                .description("Events under an id applied before at another outbox position:"
                         + " dead-lettered, their order blocked").register(registry);
         parked = Counter.builder("consumer.events.parked")
                 .description("Events of blocked orders held back until the order is redriven").register(registry);
@@ -90,6 +96,11 @@ public final class ConsumerMetrics {
     /** An event dead-lettered because it was out of position in its order's stream. */
     public void outOfPosition() {
         outOfPosition.increment();
+    }
+
+    /** An event dead-lettered because its id was applied before at another outbox position. */
+    public void eventIdReused() {
+        idReused.increment();
     }
 
     public void parked(int count) {
