@@ -277,9 +277,8 @@ public final class BatchProcessor {
         Tally tally = prepared.tally;
         prepared.appliedTypes.forEach(metrics::applied);
         metrics.duplicates(tally.duplicates);
-        metrics.stale(tally.stale);
         metrics.parked(prepared.parked);
-        return new BatchResult(tally.applied, tally.duplicates, tally.stale, letters.size(), prepared.parked);
+        return new BatchResult(tally.applied, tally.duplicates, letters.size(), prepared.parked);
     }
 
     /** Dead-letters an event whose changes the database refused when written on its own. */
@@ -295,7 +294,7 @@ public final class BatchProcessor {
                     receipt.topic(), receipt.partition(), receipt.offset()));
             write(changes, false);
         }
-        return new BatchResult(0, 0, 0, 1, 0);
+        return new BatchResult(0, 0, 1, 0);
     }
 
     /** Writes the changes in one transaction, or (a dry run) writes them and rolls the transaction back. */
@@ -427,7 +426,6 @@ public final class BatchProcessor {
             afterCommit(redriven.batch);
             redriven.appliedTypes.forEach(metrics::applied);
             metrics.duplicates(redriven.tally.duplicates);
-            metrics.stale(redriven.tally.stale);
         }
         return redriven.result(orderId, events.size());
     }
@@ -480,7 +478,7 @@ public final class BatchProcessor {
         RedriveResult result(String orderId, int events) {
             // The recorded events of a rebuilt order are applied again; they are reported apart.
             int applied = failure == null ? tally.applied - reapplied : tally.applied;
-            return new RedriveResult(orderId, events, applied, tally.duplicates, tally.stale, reapplied,
+            return new RedriveResult(orderId, events, applied, tally.duplicates, reapplied,
                     Optional.ofNullable(failure));
         }
     }
@@ -590,14 +588,12 @@ public final class BatchProcessor {
 
         int applied;
         int duplicates;
-        int stale;
 
-        /** Counts the outcome of one event, logging a stop that is neither a duplicate nor stale; true if applied. */
+        /** Counts the outcome of one event, logging a stop that is not a duplicate; true if applied. */
         boolean add(Outcome outcome, ReceivedEvent event) {
             if (outcome instanceof Outcome.Stopped stopped) {
                 switch (stopped.reason().code()) {
                     case StopCodes.DUPLICATE -> duplicates++;
-                    case StopCodes.STALE -> stale++;
                     default -> log.info("consumer.event.stopped event=\"{}\" pipe={} reason={}",
                             event, stopped.pipe(), stopped.reason());
                 }

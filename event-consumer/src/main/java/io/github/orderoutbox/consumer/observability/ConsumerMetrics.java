@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code consumer.events.applied{type}}: events whose effects were committed;</li>
- *   <li>{@code consumer.events.duplicates}, {@code consumer.events.stale}: skipped as applied
- *       before, or as older than the read model (version guard);</li>
+ *   <li>{@code consumer.events.duplicates}: skipped as applied before (same id, same position);</li>
  *   <li>{@code consumer.events.out.of.position}: events older than their order and never applied,
  *       dead-lettered (a fault of the order's stream: a writer that skipped the order lock, a relay
  *       that republished an event after a later one);</li>
@@ -39,7 +38,6 @@ public final class ConsumerMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> appliedByType = new ConcurrentHashMap<>();
     private final Counter duplicates;
-    private final Counter stale;
     private final Counter outOfPosition;
     private final Counter idReused;
     private final Counter parked;
@@ -54,9 +52,6 @@ public final class ConsumerMetrics {
         this.registry = Objects.requireNonNull(registry, "registry");
         duplicates = Counter.builder("consumer.events.duplicates")
                 .description("Events skipped because they were applied before").register(registry);
-        stale = Counter.builder("consumer.events.stale")
-                .description("Events skipped because the read model already reflects a newer event of the order")
-                .register(registry);
         outOfPosition = Counter.builder("consumer.events.out.of.position")
                 .description("Events older than their order's newest applied event and never applied:"
                         + " dead-lettered, their order blocked").register(registry);
@@ -87,10 +82,6 @@ public final class ConsumerMetrics {
 
     public void duplicates(int count) {
         duplicates.increment(count);
-    }
-
-    public void stale(int count) {
-        stale.increment(count);
     }
 
     /** An event dead-lettered because it was out of position in its order's stream. */
