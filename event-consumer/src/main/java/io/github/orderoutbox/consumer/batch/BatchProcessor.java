@@ -9,6 +9,7 @@ import io.github.orderoutbox.consumer.pipeline.PipeTimer;
 import io.github.orderoutbox.consumer.pipeline.Pipeline;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
 import io.github.orderoutbox.consumer.readmodel.BlockedOrder;
+import io.github.orderoutbox.consumer.readmodel.EventIdReusedException;
 import io.github.orderoutbox.consumer.readmodel.OrderRelease;
 import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import io.github.orderoutbox.consumer.readmodel.ParkedRecord;
@@ -253,6 +254,12 @@ public final class BatchProcessor {
                         letter.event(), outOfPosition.eventId(), outOfPosition.orderId(), outOfPosition.position(),
                         outOfPosition.orderPosition(), receipt.topic(), receipt.partition(), receipt.offset());
                 metrics.outOfPosition();
+            } else if (letter.failure() instanceof EventIdReusedException reused) {
+                // A second event under an id applied before: the writer made no new id for it.
+                log.error("consumer.event.id_reused event=\"{}\" event_id={} order_id={} position={} applied_position={} dead_letter={}-{}@{} effect=\"order blocked until redriven\"",
+                        letter.event(), reused.eventId(), reused.orderId(), reused.position(),
+                        reused.appliedPosition(), receipt.topic(), receipt.partition(), receipt.offset());
+                metrics.eventIdReused();
             } else {
                 log.warn("consumer.event.dead_lettered event=\"{}\" event_id={} pipe={} attempts={} reason=\"{}\" dead_letter={}-{}@{}",
                         letter.event(), letter.eventId().map(UUID::toString).orElse("unknown"), letter.pipe(),
@@ -270,9 +277,8 @@ public final class BatchProcessor {
         Tally tally = prepared.tally;
         prepared.appliedTypes.forEach(metrics::applied);
         metrics.duplicates(tally.duplicates);
-        metrics.stale(tally.stale);
         metrics.parked(prepared.parked);
-        return new BatchResult(tally.applied, tally.duplicates, tally.stale, letters.size(), prepared.parked);
+        return new BatchResult(tally.applied, tally.duplicates, letters.size(), prepared.parked);
     }
 
     /** Dead-letters an event whose changes the database refused when written on its own. */
@@ -288,7 +294,7 @@ public final class BatchProcessor {
                     receipt.topic(), receipt.partition(), receipt.offset()));
             write(changes, false);
         }
-        return new BatchResult(0, 0, 0, 1, 0);
+        return new BatchResult(0, 0, 1, 0);
     }
 
     /** Writes the changes in one transaction, or (a dry run) writes them and rolls the transaction back. */
@@ -420,7 +426,6 @@ public final class BatchProcessor {
             afterCommit(redriven.batch);
             redriven.appliedTypes.forEach(metrics::applied);
             metrics.duplicates(redriven.tally.duplicates);
-            metrics.stale(redriven.tally.stale);
         }
         return redriven.result(orderId, events.size());
     }
@@ -473,7 +478,7 @@ public final class BatchProcessor {
         RedriveResult result(String orderId, int events) {
             // The recorded events of a rebuilt order are applied again; they are reported apart.
             int applied = failure == null ? tally.applied - reapplied : tally.applied;
-            return new RedriveResult(orderId, events, applied, tally.duplicates, tally.stale, reapplied,
+            return new RedriveResult(orderId, events, applied, tally.duplicates, reapplied,
                     Optional.ofNullable(failure));
         }
     }
@@ -583,14 +588,12 @@ public final class BatchProcessor {
 
         int applied;
         int duplicates;
-        int stale;
 
-        /** Counts the outcome of one event, logging a stop that is neither a duplicate nor stale; true if applied. */
+        /** Counts the outcome of one event, logging a stop that is not a duplicate; true if applied. */
         boolean add(Outcome outcome, ReceivedEvent event) {
             if (outcome instanceof Outcome.Stopped stopped) {
                 switch (stopped.reason().code()) {
                     case StopCodes.DUPLICATE -> duplicates++;
-                    case StopCodes.STALE -> stale++;
                     default -> log.info("consumer.event.stopped event=\"{}\" pipe={} reason={}",
                             event, stopped.pipe(), stopped.reason());
                 }

@@ -5,20 +5,19 @@ package io.github.orderoutbox.consumer.batch;
  *
  * @param applied      events whose effects were written
  * @param duplicates   events skipped because they were applied before
- * @param stale        events older than what the read model already reflects (version guard)
  * @param deadLettered events sent to the dead-letter topic
  * @param parked       events of blocked orders held back
  */
-public record BatchResult(int applied, int duplicates, int stale, int deadLettered, int parked) {
+public record BatchResult(int applied, int duplicates, int deadLettered, int parked) {
 
-    public static final BatchResult NONE = new BatchResult(0, 0, 0, 0, 0);
+    public static final BatchResult NONE = new BatchResult(0, 0, 0, 0);
 
     public BatchResult plus(BatchResult other) {
-        return new BatchResult(applied + other.applied, duplicates + other.duplicates, stale + other.stale,
+        return new BatchResult(applied + other.applied, duplicates + other.duplicates,
                 deadLettered + other.deadLettered, parked + other.parked);
     }
 
     public int total() {
-        return applied + duplicates + stale + deadLettered + parked;
+        return applied + duplicates + deadLettered + parked;
     }
 }

@@ -1,10 +1,10 @@
 package io.github.orderoutbox.consumer.batch;
 
 import io.github.orderoutbox.consumer.readmodel.ReadModelChanges;
-import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -20,7 +20,7 @@ public final class BatchScope {
 
     private final int attempt;
     private final ReadModelChanges changes = new ReadModelChanges();
-    private final Set<UUID> appliedBefore = new HashSet<>();
+    private final Map<UUID, Long> appliedBefore = new HashMap<>(); // event id -> position applied at
     private ReadModelChanges inFlight;
 
     public BatchScope(int attempt) {
@@ -58,13 +58,20 @@ public final class BatchScope {
         return changes;
     }
 
-    /** Records events found applied by an earlier batch (in Redis or in Postgres). */
-    public void addAppliedBefore(Collection<UUID> eventIds) {
-        appliedBefore.addAll(eventIds);
+    /**
+     * Records events found applied by an earlier batch (in Redis or in Postgres), each with the
+     * outbox position it was applied at.
+     */
+    public void addAppliedBefore(Map<UUID, Long> positions) {
+        appliedBefore.putAll(positions);
     }
 
-    /** Whether the event was applied before this batch or earlier in it. */
-    public boolean isApplied(UUID eventId) {
-        return appliedBefore.contains(eventId) || changes.isApplied(eventId);
+    /**
+     * The outbox position at which an event of this id was applied, before this batch or earlier in
+     * it; empty if none was. An event of the id at another position is not the applied one.
+     */
+    public OptionalLong appliedPosition(UUID eventId) {
+        Long before = appliedBefore.get(eventId);
+        return before != null ? OptionalLong.of(before) : changes.appliedPosition(eventId);
     }
 }

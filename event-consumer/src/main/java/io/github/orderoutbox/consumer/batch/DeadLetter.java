@@ -2,6 +2,7 @@ package io.github.orderoutbox.consumer.batch;
 
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
 import io.github.orderoutbox.consumer.readmodel.BusinessRuleViolationException;
+import io.github.orderoutbox.consumer.readmodel.EventIdReusedException;
 import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,6 +31,7 @@ public record DeadLetter(ReceivedEvent event, String pipe, Throwable failure, in
     /**
      * The kind of failure, as a short stable code for alerts, dashboards and scripts
      * ({@code dlq_reason}): {@code out-of-position} (older than its order and never applied),
+     * {@code event-id-reused} (its id was applied before at another outbox position),
      * {@code business-rule} (the order's history does not allow it), {@code invalid-event}
      * (unreadable, unknown type or version, schema), {@code write-refused} (the database refused
      * it), {@code unexpected} (failed {@code consumer.max-attempts} times for another reason).
@@ -37,6 +39,9 @@ public record DeadLetter(ReceivedEvent event, String pipe, Throwable failure, in
     public String reasonCode() {
         if (failure instanceof OutOfPositionException) {
             return OutOfPositionException.REASON_CODE;
+        }
+        if (failure instanceof EventIdReusedException) {
+            return EventIdReusedException.REASON_CODE;
         }
         if (failure instanceof BusinessRuleViolationException) {
             return "business-rule";

@@ -13,13 +13,12 @@ import java.util.Optional;
  * @param events     the events redriven: the dead-lettered one and the parked ones
  * @param applied    events whose effects were (or would be) written
  * @param duplicates events skipped because they were applied before
- * @param stale      events skipped because the read model already reflects a newer event of the order
  * @param reapplied  events applied to the order before, applied again to rebuild it in
  *                   outbox-position order because a redriven event belongs before them; 0 when the
  *                   order was not rebuilt
  * @param failure    the event that failed, if one did; then nothing of the order was written
  */
-public record RedriveResult(String orderId, int events, int applied, int duplicates, int stale, int reapplied,
+public record RedriveResult(String orderId, int events, int applied, int duplicates, int reapplied,
                             Optional<Failure> failure) {
 
     public RedriveResult {

@@ -27,12 +27,14 @@ public final class DeadLetterHeaders {
     public static final String EVENT_ID = "dlq_event_id";
     /** When the record was dead-lettered, RFC 3339. */
     public static final String FAILED_AT = "dlq_failed_at";
-    /** The kind of failure, a short code: out-of-position, business-rule, invalid-event, write-refused, unexpected. */
+    /** The kind of failure, a short code: out-of-position, event-id-reused, business-rule, invalid-event, write-refused, unexpected. */
     public static final String REASON = "dlq_reason";
-    /** Of an out-of-position event: its outbox position (ce_outboxposition). */
+    /** Of an out-of-position event or one whose id was reused: its outbox position (ce_outboxposition). */
     public static final String EVENT_POSITION = "dlq_event_position";
     /** Of an out-of-position event: the position of the newest event applied to its order when it arrived. */
     public static final String ORDER_POSITION = "dlq_order_position";
+    /** Of an event whose id was reused: the outbox position at which an event with the same id was applied. */
+    public static final String APPLIED_POSITION = "dlq_applied_position";
 
     private DeadLetterHeaders() {
     }

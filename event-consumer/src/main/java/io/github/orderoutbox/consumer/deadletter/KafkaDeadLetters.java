@@ -4,6 +4,7 @@ import io.github.orderoutbox.consumer.batch.DeadLetter;
 import io.github.orderoutbox.consumer.batch.DeadLetterUnavailableException;
 import io.github.orderoutbox.consumer.batch.DeadLetters;
 import io.github.orderoutbox.consumer.pipeline.ReceivedEvent;
+import io.github.orderoutbox.consumer.readmodel.EventIdReusedException;
 import io.github.orderoutbox.consumer.readmodel.OutOfPositionException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -92,6 +93,9 @@ public final class KafkaDeadLetters implements DeadLetters {
         if (letter.failure() instanceof OutOfPositionException outOfPosition) {
             headers.add(DeadLetterHeaders.EVENT_POSITION, utf8(Long.toString(outOfPosition.position())));
             headers.add(DeadLetterHeaders.ORDER_POSITION, utf8(Long.toString(outOfPosition.orderPosition())));
+        } else if (letter.failure() instanceof EventIdReusedException reused) {
+            headers.add(DeadLetterHeaders.EVENT_POSITION, utf8(Long.toString(reused.position())));
+            headers.add(DeadLetterHeaders.APPLIED_POSITION, utf8(Long.toString(reused.appliedPosition())));
         }
         byte[] key = event.key() == null ? null : utf8(event.key());
         return new ProducerRecord<>(topic, null, null, key, event.value(), headers);

@@ -351,8 +351,8 @@ public final class ConsumerLoop {
         for (Polled.Span span : polled.spans()) {
             lastAppliedTimestamp.put(span.partition(), span.lastTimestamp());
         }
-        log.debug("consumer.batch.done records={} applied={} duplicates={} stale={} dead_lettered={} parked={}",
-                polled.count(), result.applied(), result.duplicates(), result.stale(), result.deadLettered(),
+        log.debug("consumer.batch.done records={} applied={} duplicates={} dead_lettered={} parked={}",
+                polled.count(), result.applied(), result.duplicates(), result.deadLettered(),
                 result.parked());
     }
 

@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code consumer.events.applied{type}}: events whose effects were committed;</li>
- *   <li>{@code consumer.events.duplicates}, {@code consumer.events.stale}: skipped as applied
- *       before, or as older than the read model (version guard);</li>
+ *   <li>{@code consumer.events.duplicates}: skipped as applied before (same id, same position);</li>
  *   <li>{@code consumer.events.out.of.position}: events older than their order and never applied,
  *       dead-lettered (a fault of the order's stream: a writer that skipped the order lock, a relay
  *       that republished an event after a later one);</li>
+ *   <li>{@code consumer.events.id.reused}: events under an id applied before at another outbox
+ *       position, dead-lettered (a fault of the writer, which reused the id);</li>
  *   <li>{@code consumer.events.dead.lettered{pipe,exception}}, {@code consumer.events.parked},
  *       {@code consumer.orders.blocked}: dead letters, records held back, orders waiting for a
  *       redrive;</li>
@@ -37,8 +38,8 @@ public final class ConsumerMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> appliedByType = new ConcurrentHashMap<>();
     private final Counter duplicates;
-    private final Counter stale;
     private final Counter outOfPosition;
+    private final Counter idReused;
     private final Counter parked;
     private final Counter redisFailures;
     private final Counter batchRetries;
@@ -51,11 +52,11 @@ public final class ConsumerMetrics {
         this.registry = Objects.requireNonNull(registry, "registry");
         duplicates = Counter.builder("consumer.events.duplicates")
                 .description("Events skipped because they were applied before").register(registry);
-        stale = Counter.builder("consumer.events.stale")
-                .description("Events skipped because the read model already reflects a newer event of the order")
-                .register(registry);
         outOfPosition = Counter.builder("consumer.events.out.of.position")
                 .description("Events older than their order's newest applied event and never applied:"
+                        + " dead-lettered, their order blocked").register(registry);
+        idReused = Counter.builder("consumer.events.id.reused")
+                .description("Events under an id applied before at another outbox position:"
                         + " dead-lettered, their order blocked").register(registry);
         parked = Counter.builder("consumer.events.parked")
                 .description("Events of blocked orders held back until the order is redriven").register(registry);
@@ -83,13 +84,14 @@ public final class ConsumerMetrics {
         duplicates.increment(count);
     }
 
-    public void stale(int count) {
-        stale.increment(count);
-    }
-
     /** An event dead-lettered because it was out of position in its order's stream. */
     public void outOfPosition() {
         outOfPosition.increment();
+    }
+
+    /** An event dead-lettered because its id was applied before at another outbox position. */
+    public void eventIdReused() {
+        idReused.increment();
     }
 
     public void parked(int count) {

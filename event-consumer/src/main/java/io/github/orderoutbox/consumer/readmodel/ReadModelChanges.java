@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -27,7 +28,7 @@ public final class ReadModelChanges {
 
     private final Map<String, OrderSummary> orders = new HashMap<>();
     private final Set<String> loaded = new HashSet<>();
-    private final Set<UUID> appliedIds = new HashSet<>();
+    private final Map<UUID, Long> appliedPositions = new HashMap<>(); // event id -> its outbox position
     private final Map<String, OrderSummary> changedOrders = new LinkedHashMap<>();
     private final List<AppliedEvent> applied = new ArrayList<>();
     private final List<LineRow> lines = new ArrayList<>();
@@ -73,7 +74,7 @@ public final class ReadModelChanges {
      */
     public void apply(AppliedEvent event, OrderSummary after, List<LineRow> newLines, CustomerDelta delta) {
         applied.add(event);
-        appliedIds.add(event.eventId());
+        appliedPositions.put(event.eventId(), event.position());
         orders.put(after.orderId(), after);
         changedOrders.put(after.orderId(), after);
         lines.addAll(newLines);
@@ -84,7 +85,13 @@ public final class ReadModelChanges {
 
     /** Whether an event of this id was applied earlier in the batch. */
     public boolean isApplied(UUID eventId) {
-        return appliedIds.contains(eventId);
+        return appliedPositions.containsKey(eventId);
+    }
+
+    /** The outbox position of the event of this id applied earlier in the batch, if one was. */
+    public OptionalLong appliedPosition(UUID eventId) {
+        Long position = appliedPositions.get(eventId);
+        return position == null ? OptionalLong.empty() : OptionalLong.of(position);
     }
 
     public void block(BlockedOrder order) {

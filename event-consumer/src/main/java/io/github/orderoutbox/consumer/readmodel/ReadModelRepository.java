@@ -52,6 +52,11 @@ public final class ReadModelRepository {
     private static final String APPLIED_AMONG =
             "SELECT event_id FROM read_model.applied_event WHERE event_id = ANY(?)";
 
+    // The position too: an event id applied at another position than the event's is not a
+    // redelivery but a second event under the same id (EventIdReusedException).
+    private static final String APPLIED_POSITIONS_AMONG =
+            "SELECT event_id, position FROM read_model.applied_event WHERE event_id = ANY(?)";
+
     // An event already recorded by another instance (a partition that moved during a rebalance)
     // is not inserted twice; write() sees the shortfall and fails the batch, whose retry then
     // finds the event applied and skips it.
@@ -335,6 +340,19 @@ public final class ReadModelRepository {
         jdbc.query(con -> withArray(con, APPLIED_AMONG, "uuid", eventIds.toArray(UUID[]::new)),
                 rs -> {
                     applied.add(rs.getObject(1, UUID.class));
+                });
+        return applied;
+    }
+
+    /** Of these event ids, those recorded as applied, each with the outbox position it was applied at. */
+    public Map<UUID, Long> appliedPositionsAmong(Collection<UUID> eventIds) {
+        Map<UUID, Long> applied = new HashMap<>();
+        if (eventIds.isEmpty()) {
+            return applied;
+        }
+        jdbc.query(con -> withArray(con, APPLIED_POSITIONS_AMONG, "uuid", eventIds.toArray(UUID[]::new)),
+                rs -> {
+                    applied.put(rs.getObject(1, UUID.class), rs.getLong(2));
                 });
         return applied;
     }

@@ -38,7 +38,7 @@ import org.springframework.boot.ApplicationArguments;
  *
  * <p>Prints one line per order and a summary, in {@code key=value} form like the logs:
  * <pre>
- * o-17 events=3 result=released applied=3 duplicates=0 stale=0
+ * o-17 events=3 result=released applied=3 duplicates=0
  * o-18 events=2 result=failed failed_event=1 type=OrderPaid event_id=5f0c... source=orders.events-2@15 pipe=SyncReadModel reason="BusinessRuleViolationException: order o-18: paid in USD but the order is in EUR"
  * redrive: selected=2 released=1 failed=1
  * </pre>
@@ -237,15 +237,15 @@ final class RedriveCommand implements ConsumerCommand {
             boolean dryRun = options.dryRun();
             if (result.released()) {
                 released++;
-                out.printf("%s events=%d result=%s applied=%d duplicates=%d stale=%d%s%n", orderId, result.events(),
-                        dryRun ? "would_release" : "released", result.applied(), result.duplicates(), result.stale(),
+                out.printf("%s events=%d result=%s applied=%d duplicates=%d%s%n", orderId, result.events(),
+                        dryRun ? "would_release" : "released", result.applied(), result.duplicates(),
                         result.reapplied() == 0 ? "" : " reapplied=" + result.reapplied());
                 if (dryRun) {
-                    log.info("consumer.redrive.dry_run order_id={} events={} result=would_release applied={} duplicates={} stale={} reapplied={}",
-                            orderId, result.events(), result.applied(), result.duplicates(), result.stale(), result.reapplied());
+                    log.info("consumer.redrive.dry_run order_id={} events={} result=would_release applied={} duplicates={} reapplied={}",
+                            orderId, result.events(), result.applied(), result.duplicates(), result.reapplied());
                 } else {
-                    log.info("consumer.redrive.order_released order_id={} events={} applied={} duplicates={} stale={} reapplied={}",
-                            orderId, result.events(), result.applied(), result.duplicates(), result.stale(), result.reapplied());
+                    log.info("consumer.redrive.order_released order_id={} events={} applied={} duplicates={} reapplied={}",
+                            orderId, result.events(), result.applied(), result.duplicates(), result.reapplied());
                 }
                 return;
             }

@@ -335,9 +335,9 @@ final class Replay {
     private void printOutcome(ReplayReport report, PrintStream out) {
         BatchResult result = report.result();
         out.println(String.format(Locale.ROOT,
-                "replay: %s %,d of %,d recorded events (%,d duplicates, %,d stale, %,d dead-lettered, %,d parked)",
+                "replay: %s %,d of %,d recorded events (%,d duplicates, %,d dead-lettered, %,d parked)",
                 report.dryRun() ? "would re-apply" : "re-applied", result.applied(), report.recorded(),
-                result.duplicates(), result.stale(), result.deadLettered(), result.parked()));
+                result.duplicates(), result.deadLettered(), result.parked()));
         if (!report.deadLetters().isEmpty()) {
             out.println(String.format(Locale.ROOT, "replay: %,d %s %s to %s%s, %s blocked until redriven:",
                     report.deadLetters().size(), report.deadLetters().size() == 1 ? "event" : "events",
@@ -360,7 +360,7 @@ final class Replay {
 
     private void forgetInRedis(Set<UUID> notReapplied, PrintStream out) {
         // Redis still says "applied" for an event the replay did not apply again (it was dead-lettered
-        // or stale this time). A redrive of it must not be skipped on Redis's word.
+        // this time). A redrive of it must not be skipped on Redis's word.
         if (notReapplied.isEmpty()) {
             return;
         }

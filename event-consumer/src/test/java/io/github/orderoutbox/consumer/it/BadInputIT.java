@@ -309,7 +309,7 @@ class BadInputIT {
     }
 
     @Test
-    void skipsASecondEventWithTheSameIdAsADuplicateEvenWithAnotherPayload() {
+    void deadLettersASecondEventWithTheSameIdAtAnotherPositionInsteadOfSkippingIt() {
         String orderId = "o-same-id";
         UUID eventId = UUID.randomUUID();
         OrderPaid first = new OrderPaid(orderId, "pay-first", new BigDecimal("19.00"), "EUR", OrderEvents.T0.plusSeconds(1));
@@ -317,13 +317,22 @@ class BadInputIT {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(events.lifecycles("ok-same-id-", 1));
         records.add(events.record(OrderEvents.placed(orderId, "c-same")));
         records.add(events.raw(orderId, "OrderPaid", 1, eventId, JSON.write(first)));
-        records.add(events.raw(orderId, "OrderPaid", 1, eventId, JSON.write(second)));
+        ProducerRecord<byte[], byte[]> again = events.raw(orderId, "OrderPaid", 1, eventId, JSON.write(second));
+        records.add(again);
         records.add(events.record(OrderEvents.shipped(orderId)));
-        sendAndAwaitConsumed(records);
+        List<RecordMetadata> sent = sendAndAwaitConsumed(records);
 
+        ConsumerRecord<byte[], byte[]> letter = deadLetterOf(sent.get(records.indexOf(again)));
+        String firstPosition = header(records.get(records.indexOf(again) - 1), EventHeaders.POSITION);
+        assertThat(Kafka.header(letter, DeadLetterHeaders.REASON)).isEqualTo("event-id-reused");
+        assertThat(Kafka.header(letter, DeadLetterHeaders.EVENT_ID)).isEqualTo(eventId.toString());
+        assertThat(Kafka.header(letter, DeadLetterHeaders.EVENT_POSITION)).isEqualTo(header(again, EventHeaders.POSITION));
+        assertThat(Kafka.header(letter, "dlq_applied_position")).isEqualTo(firstPosition);
         assertThat(fixture.jdbc.queryForMap("SELECT status, payment_id FROM read_model.order_summary WHERE order_id = ?",
-                orderId)).containsEntry("status", "SHIPPED").containsEntry("payment_id", "pay-first");
+                orderId)).containsEntry("status", "PAID").containsEntry("payment_id", "pay-first");
         assertThat(fixture.count("SELECT count(*) FROM read_model.applied_event WHERE event_id = ?", eventId)).isEqualTo(1);
+        assertThat(fixture.jdbc.queryForList("SELECT event_type FROM read_model.parked_event WHERE order_id = ?",
+                String.class, orderId)).containsExactly("OrderShipped");
         assertThat(status("ok-same-id-0")).isEqualTo("DELIVERED");
     }
 
@@ -358,6 +367,10 @@ class BadInputIT {
             }
         }
         throw new AssertionError("no dead letter of " + where);
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), UTF_8);
     }
 
     private static String status(String orderId) {

@@ -44,6 +44,15 @@ final class OrderEvents {
         return raw(event.orderId(), type.typeName(), type.newestVersion(), UUID.randomUUID(), json.write(event));
     }
 
+    /**
+     * A record of a typed event under a given event id, at the next position: a writer that reuses
+     * an id makes such a record.
+     */
+    ProducerRecord<byte[], byte[]> record(OrderEvent event, UUID eventId) {
+        EventType type = EventType.of(event);
+        return raw(event.orderId(), type.typeName(), type.newestVersion(), eventId, json.write(event));
+    }
+
     /** A record with whatever headers and value a test wants to send, and the next position. */
     ProducerRecord<byte[], byte[]> raw(String orderId, String type, int version, UUID eventId, byte[] value) {
         RecordHeaders headers = new RecordHeaders();

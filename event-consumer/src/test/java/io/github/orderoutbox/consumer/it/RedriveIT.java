@@ -93,7 +93,7 @@ class RedriveIT {
 
         assertThat(run.exitCode).isZero();
         assertThat(run.lines).containsExactly(
-                "x-1 events=3 result=released applied=3 duplicates=0 stale=0",
+                "x-1 events=3 result=released applied=3 duplicates=0",
                 "redrive: selected=1 released=1 failed=0");
         assertThat(fixture.count("SELECT count(*) FROM read_model.blocked_order")).isZero();
         assertThat(fixture.count("SELECT count(*) FROM read_model.parked_event")).isZero();
@@ -132,7 +132,7 @@ class RedriveIT {
         Run run = redrive();
 
         assertThat(run.lines).containsExactly(
-                "x-1 events=1 result=released applied=1 duplicates=0 stale=0",
+                "x-1 events=1 result=released applied=1 duplicates=0",
                 "redrive: selected=1 released=1 failed=0");
         assertThat(fixture.jdbc.queryForObject("SELECT status FROM read_model.order_summary WHERE order_id = 'x-1'",
                 String.class)).isEqualTo("PLACED");
@@ -158,7 +158,7 @@ class RedriveIT {
 
         assertThat(all.exitCode).isEqualTo(1);
         assertThat(all.lines).containsExactly(
-                "x-1 events=3 result=would_release applied=3 duplicates=0 stale=0",
+                "x-1 events=3 result=would_release applied=3 duplicates=0",
                 "y-1 events=2 result=would_fail failed_event=1 type=OrderPaid event_id=" + eventId(paidInUsd)
                         + " source=" + paidInUsdAt.topic() + "-" + paidInUsdAt.partition() + "@" + paidInUsdAt.offset()
                         + " pipe=SyncReadModel reason=\"" + USD_REASON.formatted("y-1") + "\"",
@@ -169,7 +169,7 @@ class RedriveIT {
 
         assertThat(one.exitCode).isZero();
         assertThat(one.lines).containsExactly(
-                "x-1 events=3 result=would_release applied=3 duplicates=0 stale=0",
+                "x-1 events=3 result=would_release applied=3 duplicates=0",
                 "redrive --dry-run: selected=1 would_release=1 would_fail=0 (nothing was written)");
         assertThat(state()).isEqualTo(before);
         StringRedisTemplate redis = consumer.getBean(StringRedisTemplate.class);
@@ -249,7 +249,7 @@ class RedriveIT {
 
         assertThat(released.exitCode).isZero();
         assertThat(released.lines).containsExactly(
-                "d-1 events=2 result=released applied=2 duplicates=0 stale=0",
+                "d-1 events=2 result=released applied=2 duplicates=0",
                 "redrive: selected=1 released=1 failed=0");
         assertThat(fixture.jdbc.queryForList("SELECT order_id FROM read_model.blocked_order ORDER BY order_id", String.class))
                 .containsExactly("a-1", "b-1", "c-1");

@@ -65,7 +65,7 @@ class ReplayIT {
         // 40 orders, every fifth cancelled after being paid: 32 x 4 + 8 x 3 events.
         assertThat(run.lines()).contains(
                 "replay: pass 1 done: 152 records read, 40 orders touched",
-                "replay: re-applied 152 of 152 recorded events (0 duplicates, 0 stale, 0 dead-lettered, 0 parked)",
+                "replay: re-applied 152 of 152 recorded events (0 duplicates, 0 dead-lettered, 0 parked)",
                 "replay: read model: 0 order rows, 0 line rows and 0 customer rows differ from before the replay",
                 "replay: committed");
         assertThat(run.lines()).anyMatch(line -> line.startsWith("replay: rebuilding 40 orders from 152 recorded events: "));
@@ -90,7 +90,7 @@ class ReplayIT {
         assertThat(run.lines()).contains(
                 "replay: pass 1 done: " + sent.second().size() + " records read, 18 orders touched",
                 "replay: re-applied " + touchedEvents + " of " + touchedEvents
-                        + " recorded events (0 duplicates, 0 stale, 0 dead-lettered, 0 parked)",
+                        + " recorded events (0 duplicates, 0 dead-lettered, 0 parked)",
                 "replay: read model: 0 order rows, 0 line rows and 0 customer rows differ from before the replay",
                 "replay: committed");
         assertThat(ReadModel.snapshot(fixture.jdbc)).isEqualTo(readModel);
@@ -146,7 +146,7 @@ class ReplayIT {
         assertThat(run.lines()).anyMatch(line -> line.matches("replay: pass 2 partition \\d: .* records, .* applied, .* ev/s"));
         assertThat(run.lines()).contains(
                 "replay: would re-apply " + touchedEvents + " of " + touchedEvents
-                        + " recorded events (0 duplicates, 0 stale, 0 dead-lettered, 0 parked)",
+                        + " recorded events (0 duplicates, 0 dead-lettered, 0 parked)",
                 "replay: read model: 3 order rows, 3 line rows and 1 customer row would differ from before the replay"
                         + " (orders a-1, a-2, c-1, c-3)",
                 "replay: dry run: rolled back; nothing was changed");
@@ -245,7 +245,7 @@ class ReplayIT {
         assertThat(run.lines()).contains(
                 "replay: pass 1 done: 6 records read, 5 orders touched",
                 "replay: left out 1 order (blocked by a dead-lettered event, waiting for a redrive): x-1",
-                "replay: re-applied 8 of 8 recorded events (0 duplicates, 0 stale, 0 dead-lettered, 0 parked)",
+                "replay: re-applied 8 of 8 recorded events (0 duplicates, 0 dead-lettered, 0 parked)",
                 "replay: committed");
         assertThat(ReadModel.snapshot(fixture.jdbc)).isEqualTo(readModel);
         assertThat(updatedAt().get("x-1")).isEqualTo(updated.get("x-1"));
@@ -314,7 +314,7 @@ class ReplayIT {
         long touchedEvents = sent.countOf(key -> key.startsWith("a-") || key.startsWith("c-"));
         assertThat(run.lines()).contains(
                 "replay: re-applied " + (touchedEvents - 4) + " of " + touchedEvents
-                        + " recorded events (0 duplicates, 0 stale, 1 dead-lettered, 3 parked)",
+                        + " recorded events (0 duplicates, 1 dead-lettered, 3 parked)",
                 "replay: 1 event dead-lettered to " + fixture.deadLetterTopic + ", their orders blocked until redriven:",
                 "replay: read model: 1 order row, 2 line rows and 1 customer row differ from before the replay (orders a-3)",
                 "replay: committed");
